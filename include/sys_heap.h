@@ -1,0 +1,302 @@
+/**
+ * @file sys_heap.h
+ * @brief libsysheap: a bounded-time segregated-fit heap for bare-metal firmware.
+ *
+ * The API follows Zephyr's `sys_heap`, so code written against Zephyr keeps
+ * its calls.
+ *
+ * **Design.** A heap is any region of memory, at any address and of any
+ * length. Its metadata lives inside it. Free chunks sit in power-of-two
+ * buckets, with a bitmap of the non-empty ones. Chunks split and merge in
+ * 8-byte units. A free merges at once with both neighbours.
+ *
+ * **Alignment.** Every pointer that plain alloc returns is aligned to
+ * ::SYS_HEAP_NATURAL_ALIGN: 8 on 32-bit targets, 16 on 64-bit hosts.
+ * Small 32-bit heaps still use 4-byte headers. The region is formatted so
+ * that chunk headers sit at addresses that are 4 mod 8, which puts the
+ * memory after each header on an 8-byte boundary.
+ *
+ * **Complexity.** Every call except sys_heap_validate(), sys_heap_walk()
+ * and sys_heap_stress() is O(1). Alloc examines at most
+ * ::SYS_HEAP_ALLOC_LOOPS free-list entries, then one bitmap lookup. Free
+ * merges with at most two neighbours. Realloc adds a copy of the block
+ * when it has to move.
+ *
+ * **Thread safety.** None inside these calls. A heap shared by threads or
+ * ISRs needs a lock around each call: the board's interrupt-masking lock,
+ * or an RTOS mutex.
+ *
+ * **Bad input.** Allocation calls return NULL, and leave the heap
+ * unchanged, for a size of zero, a size that cannot fit, an alignment that
+ * is not a power of two, and an uninitialised or too-small heap. With
+ * ::SYS_HEAP_HARDENING at BASIC or above, free and realloc check that
+ * the pointer is a live block of this heap. If it is not, they call the
+ * heap's error hook and touch nothing.
+ */
+#ifndef SYS_HEAP_H
+#define SYS_HEAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sys_heap_config.h"
+#include "sys_heap_layout.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/**
+ * A heap handle. Zero it, or define it with SYS_HEAP_DEFINE(), then format
+ * it with sys_heap_init().
+ */
+struct sys_heap {
+	/** The formatted descriptor inside the region; NULL until
+	 *  sys_heap_init() succeeds. */
+	struct z_heap *heap;
+	/** Region given to the last init (or to the static definition). */
+	void *init_mem;
+	/** Length of that region in bytes. */
+	size_t init_bytes;
+};
+
+/** Runtime statistics of one heap. Each figure counts whole chunks, headers
+ *  included, so free_bytes + allocated_bytes is constant for a heap. */
+struct sys_memory_stats {
+	size_t free_bytes;          /**< Bytes in free chunks. */
+	size_t allocated_bytes;     /**< Bytes in live blocks. */
+	size_t max_allocated_bytes; /**< Peak of allocated_bytes since init or reset. */
+};
+
+/** Search effort for sys_heap_alloc_effort(). */
+enum sys_heap_effort {
+	/** Sample ::SYS_HEAP_ALLOC_LOOPS entries, as sys_heap_alloc() does. */
+	SYS_HEAP_EFFORT_DEFAULT = 0,
+	/** No sampling: take the smallest bucket that must fit at once. The
+	 *  shortest worst case, for ISRs. */
+	SYS_HEAP_EFFORT_FAST = 1,
+	/** Best fit over ::SYS_HEAP_FIT_LOOPS entries: fragments least, for
+	 *  thread context. Still bounded. */
+	SYS_HEAP_EFFORT_FIT = 2,
+};
+
+/** Kinds of misuse reported to the error hook. */
+enum sys_heap_error {
+	/** The pointer is not inside this heap's blocks, or not on a block
+	 *  boundary: foreign, misaligned, or from another heap. */
+	SYS_HEAP_ERR_FOREIGN_POINTER = 1,
+	/** The block is already free (a double free or a stale pointer). */
+	SYS_HEAP_ERR_DOUBLE_FREE = 2,
+	/** A chunk header does not agree with its neighbours: an overflow or
+	 *  underflow wrote over it, or the pointer points inside a block. */
+	SYS_HEAP_ERR_CORRUPT_HEADER = 3,
+};
+
+/** Negative return of the stats calls for a NULL or uninitialised heap. */
+#define SYS_HEAP_ERR_INVALID (-22)
+/** Negative return of the stats calls when ::SYS_HEAP_STATS is 0. */
+#define SYS_HEAP_ERR_UNSUPPORTED (-134)
+
+/**
+ * Error hook.
+ * @param heap   The heap that detected the error.
+ * @param mem    The pointer that was passed in.
+ * @param error  One of ::sys_heap_error.
+ * @param caller Return address of the API call that detected it.
+ */
+typedef void (*sys_heap_error_hook_t)(struct sys_heap *heap, void *mem,
+				      enum sys_heap_error error, void *caller);
+
+/**
+ * Format a region as an empty heap.
+ *
+ * The start is rounded up and the end rounded down to what the layout
+ * needs. A region smaller than ::SYS_HEAP_MIN_BYTES (or a NULL one) leaves
+ * the heap unformatted, and every allocation from it returns NULL. Heaps
+ * whose usable part is under 256 KiB get 4-byte chunk headers on 32-bit
+ * targets; larger ones and 64-bit hosts get 8-byte headers.
+ *
+ * O(1). Not thread-safe: call it before anyone else uses the heap.
+ *
+ * @param heap  Handle to format; must not be NULL.
+ * @param mem   Region start, any alignment.
+ * @param bytes Region length in bytes.
+ */
+void sys_heap_init(struct sys_heap *heap, void *mem, size_t bytes);
+
+/** Options for sys_heap_init_with(). Zero means "the default" throughout. */
+struct sys_heap_options {
+	/**
+	 * Granule in bytes: every block starts on it and its usable size is a
+	 * multiple of it, and no block shares a granule with another block or
+	 * with metadata. Use the data cache line size (for example 32) for
+	 * heaps handed to DMA. 0 or anything up to ::SYS_HEAP_NATURAL_ALIGN
+	 * means the natural 8/16-byte layout. Must be a power of two.
+	 */
+	size_t granule;
+};
+
+/**
+ * Format a region with options. Same as sys_heap_init() otherwise.
+ *
+ * @return true when the heap is ready. false for a NULL heap or a region
+ * too small for the layout. false also for a granule that is not a power of
+ * two, or above 4096. The heap is then left unformatted.
+ */
+bool sys_heap_init_with(struct sys_heap *heap, void *mem, size_t bytes,
+			const struct sys_heap_options *options);
+
+/**
+ * Allocate `bytes` bytes.
+ *
+ * @return memory aligned to ::SYS_HEAP_NATURAL_ALIGN (or the heap's
+ * granule), or NULL for 0 bytes, a request that does not fit (SIZE_MAX
+ * included), or an unformatted heap. O(1): at most ::SYS_HEAP_ALLOC_LOOPS
+ * list entries are examined.
+ */
+void *sys_heap_alloc(struct sys_heap *heap, size_t bytes);
+
+/**
+ * Allocate with a per-call search effort: ::SYS_HEAP_EFFORT_FAST for the
+ * shortest worst case (ISRs), ::SYS_HEAP_EFFORT_FIT for a bounded best fit
+ * that fragments less. Otherwise as sys_heap_alloc().
+ */
+void *sys_heap_alloc_effort(struct sys_heap *heap, size_t bytes,
+			    enum sys_heap_effort effort);
+
+/**
+ * Allocate `bytes` bytes aligned to `align`.
+ *
+ * @param align A power of two. Anything up to the natural alignment
+ *              behaves as sys_heap_alloc(); 0 and non-powers of two return
+ *              NULL.
+ * @return aligned memory or NULL. O(1). The request is padded by up to
+ * `align` bytes while it is searched. The padding goes back to the heap
+ * straight away.
+ */
+void *sys_heap_aligned_alloc(struct sys_heap *heap, size_t align, size_t bytes);
+
+/**
+ * Return a block to its heap. NULL is a no-op. The block merges at once
+ * with free neighbours. O(1).
+ *
+ * With hardening on, a pointer that is not a live block of this heap is
+ * reported to the error hook and otherwise ignored.
+ */
+void sys_heap_free(struct sys_heap *heap, void *mem);
+
+/**
+ * Resize a block, keeping its contents up to the smaller size.
+ *
+ * realloc(NULL, n) allocates; realloc(p, 0) frees p and returns NULL. A
+ * block shrinks in place. It grows in place when its right neighbour is
+ * free and large enough; otherwise a new block is allocated, the contents
+ * copied and the old block freed.
+ *
+ * @return the block's (possibly new) address. On failure it returns NULL
+ * and the old block is left intact and valid.
+ */
+void *sys_heap_realloc(struct sys_heap *heap, void *mem, size_t bytes);
+
+/**
+ * realloc() that keeps `align` alignment. A power of two, as for
+ * sys_heap_aligned_alloc(); a bad `align` returns NULL and leaves `mem`
+ * untouched.
+ */
+void *sys_heap_aligned_realloc(struct sys_heap *heap, void *mem, size_t align,
+			       size_t bytes);
+
+/**
+ * Bytes the caller may use in a live block: at least what was asked for.
+ * 0 for NULL, and for a pointer that is not a live block when hardening
+ * is on. O(1).
+ */
+size_t sys_heap_usable_size(struct sys_heap *heap, void *mem);
+
+/**
+ * Walk every chunk of the heap and check every structural invariant:
+ * sizes and neighbour links, no two adjacent free chunks, every free chunk
+ * in the right bucket exactly once, the bucket bitmap, and the statistics.
+ *
+ * O(number of chunks). Meant for tests and debug builds.
+ *
+ * @return true when the heap is consistent, or unformatted.
+ */
+bool sys_heap_validate(struct sys_heap *heap);
+
+/**
+ * Copy the runtime statistics. O(1).
+ * @return 0, ::SYS_HEAP_ERR_INVALID for a NULL or unformatted heap or
+ * NULL stats, or ::SYS_HEAP_ERR_UNSUPPORTED when statistics are compiled
+ * out.
+ */
+int sys_heap_runtime_stats_get(struct sys_heap *heap, struct sys_memory_stats *stats);
+
+/** Set max_allocated_bytes to the current allocated_bytes. O(1).
+ *  @return as sys_heap_runtime_stats_get(). */
+int sys_heap_runtime_stats_reset_max(struct sys_heap *heap);
+
+/**
+ * Walk callback.
+ * @param ctx   The context passed to sys_heap_walk().
+ * @param mem   The chunk's memory (what alloc returns or would return).
+ * @param bytes Its usable size.
+ * @param used  true for a live block, false for a free chunk.
+ */
+typedef void (*sys_heap_walker_t)(void *ctx, void *mem, size_t bytes, bool used);
+
+/**
+ * Visit every chunk, live or free, in address order. The heap must not
+ * change during the walk. O(number of chunks).
+ */
+void sys_heap_walk(struct sys_heap *heap, sys_heap_walker_t walker, void *ctx);
+
+/**
+ * Set the heap's error hook; NULL restores the default. The default,
+ * sys_heap_default_error_hook(), does nothing. Boards override it (it is
+ * a weak symbol) to report and halt. O(1).
+ */
+void sys_heap_set_error_hook(struct sys_heap *heap, sys_heap_error_hook_t hook);
+
+/** The default error hook (weak: define your own to replace it). */
+void sys_heap_default_error_hook(struct sys_heap *heap, void *mem,
+				 enum sys_heap_error error, void *caller);
+
+/** Results of sys_heap_stress(). */
+struct sys_heap_stress_result {
+	uint32_t total_allocs;      /**< Allocation attempts. */
+	uint32_t successful_allocs; /**< Attempts that returned memory. */
+	uint32_t total_frees;       /**< Blocks freed. */
+	uint64_t accumulated_in_use_bytes; /**< Sum over all operations of the
+					       bytes live after it. */
+};
+
+/**
+ * The seed's stress rig: a deterministic random mix of allocations and
+ * frees that drives a heap towards `target_percent` full, through caller
+ * callbacks that may add cookies and validate after every operation.
+ *
+ * @param alloc_fn       Allocates from the heap under test.
+ * @param free_fn        Frees a block from alloc_fn.
+ * @param arg            Passed back to both callbacks.
+ * @param total_bytes    Size of the heap under test.
+ * @param op_count       Number of operations to run.
+ * @param scratch_mem    Scratch space for the live-block table.
+ * @param scratch_bytes  Its size; bounds the number of live blocks.
+ * @param target_percent Fill level to steer towards, 0..100 (more than 100
+ *                       is taken as 100).
+ * @param seed           PRNG seed; the same seed runs the same sequence.
+ * @param result         Filled with the run's counts.
+ */
+void sys_heap_stress(void *(*alloc_fn)(void *arg, size_t bytes),
+		     void (*free_fn)(void *arg, void *p), void *arg,
+		     size_t total_bytes, uint32_t op_count, void *scratch_mem,
+		     size_t scratch_bytes, int target_percent, uint32_t seed,
+		     struct sys_heap_stress_result *result);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SYS_HEAP_H */

@@ -1,0 +1,79 @@
+/**
+ * @file sys_heap_config.h
+ * @brief Every compile-time option of libsysheap, with its default and its cost.
+ *
+ * Each option may be set with `-D` on the compiler command line (the
+ * Makefile passes `make VAR=value` through for the ones named below) or by
+ * defining it before including `sys_heap.h`. The library and the firmware
+ * that uses it must agree on every option, so set them in one place: the
+ * Makefile's `CONFIG_DEFS`.
+ */
+#ifndef SYS_HEAP_CONFIG_H
+#define SYS_HEAP_CONFIG_H
+
+/**
+ * How many entries of the smallest bucket that *might* fit an allocation
+ * the default alloc samples (best fit among them) before it takes the
+ * smallest bucket that *must* fit. Higher values fragment less and cost
+ * about 10 instructions per extra sample in the worst case. 0 skips the
+ * sampling entirely. Default 3.
+ */
+#ifndef SYS_HEAP_ALLOC_LOOPS
+#define SYS_HEAP_ALLOC_LOOPS 3
+#endif
+
+/**
+ * Sample size of the "fit" search effort (::SYS_HEAP_EFFORT_FIT): the
+ * bounded best-fit search a thread-context caller can ask for per call.
+ * Default 16.
+ */
+#ifndef SYS_HEAP_FIT_LOOPS
+#define SYS_HEAP_FIT_LOOPS 16
+#endif
+
+/** Header format value: chosen per heap from its size (the default). */
+#define SYS_HEAP_HEADER_AUTO 0
+/** Header format value: every heap uses 4-byte headers; larger regions are
+ *  clipped to the largest small heap (about 256 KiB). 32-bit targets only. */
+#define SYS_HEAP_HEADER_SMALL 1
+/** Header format value: every heap uses 8-byte headers. */
+#define SYS_HEAP_HEADER_BIG 2
+
+/**
+ * Chunk header format. `AUTO` gives heaps under 256 KiB 4-byte headers and
+ * larger ones 8-byte headers, at the cost of a branch in each field access.
+ * `SMALL` or `BIG` fix the format and let the compiler drop that branch
+ * (smaller, faster code). 64-bit builds always use `BIG`.
+ */
+#ifndef SYS_HEAP_HEADER_FORMAT
+#define SYS_HEAP_HEADER_FORMAT SYS_HEAP_HEADER_AUTO
+#endif
+
+/**
+ * Runtime statistics (free, allocated and peak allocated bytes), kept up to
+ * date on every operation. Costs three words per heap and a few
+ * instructions per operation. 0 removes them; the stats calls then return
+ * ::SYS_HEAP_ERR_UNSUPPORTED. Default 1.
+ */
+#ifndef SYS_HEAP_STATS
+#define SYS_HEAP_STATS 1
+#endif
+
+/** Hardening level: no checks at all. */
+#define SYS_HEAP_HARDENING_NONE 0
+/** Hardening level: free and realloc reject pointers that are not live
+ *  blocks of this heap (double free, foreign, misaligned, interior) and
+ *  detect a clobbered header of the next chunk. */
+#define SYS_HEAP_HARDENING_BASIC 1
+
+/**
+ * How much checking free and realloc do on the pointer they are given.
+ * `BASIC` (the default) costs about 15 instructions per free and turns
+ * double frees, foreign pointers and header overflows into a call of the
+ * error hook instead of silent corruption. `NONE` trusts the caller.
+ */
+#ifndef SYS_HEAP_HARDENING
+#define SYS_HEAP_HARDENING SYS_HEAP_HARDENING_BASIC
+#endif
+
+#endif /* SYS_HEAP_CONFIG_H */

@@ -1,0 +1,30 @@
+#!/bin/sh
+# Install the Debian packages libsysheap's build and tests need, when any is
+# missing. Called by `make deps` (and so by `make`, `make test`, `make run`).
+set -eu
+
+PACKAGES="make gcc binutils gcc-arm-none-eabi libnewlib-arm-none-eabi \
+libstdc++-arm-none-eabi-newlib picolibc-arm-none-eabi libstdc++-arm-none-eabi-picolibc \
+qemu-system-arm openocd gdb-multiarch valgrind gcovr python3"
+
+missing=""
+for p in $PACKAGES; do
+	status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+	case "$status" in
+	*"install ok installed"*) ;;
+	*) missing="$missing $p" ;;
+	esac
+done
+
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "libsysheap needs these Debian packages:$missing" >&2
+	echo "run: sudo apt-get update && sudo apt-get install -y$missing" >&2
+	exit 1
+fi
+
+echo "deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q >/dev/null
+apt-get install -y -q --no-install-recommends $missing >/dev/null
