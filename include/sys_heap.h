@@ -41,6 +41,39 @@
 #include <stdint.h>
 
 #include "sys_heap_config.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct sys_heap;
+
+/** Kinds of misuse reported to the error hook. */
+enum sys_heap_error {
+	/** The pointer is not inside this heap's blocks, or not on a block
+	 *  boundary: foreign, misaligned, or from another heap. */
+	SYS_HEAP_ERR_FOREIGN_POINTER = 1,
+	/** The block is already free (a double free or a stale pointer). */
+	SYS_HEAP_ERR_DOUBLE_FREE = 2,
+	/** A chunk header does not agree with its neighbours: an overflow or
+	 *  underflow wrote over it, or the pointer points inside a block. */
+	SYS_HEAP_ERR_CORRUPT_HEADER = 3,
+};
+
+/**
+ * Error hook.
+ * @param heap   The heap that detected the error.
+ * @param mem    The pointer that was passed in.
+ * @param error  One of ::sys_heap_error.
+ * @param caller Return address of the API call that detected it.
+ */
+typedef void (*sys_heap_error_hook_t)(struct sys_heap *heap, void *mem,
+				      enum sys_heap_error error, void *caller);
+
+#ifdef __cplusplus
+}
+#endif
+
 #include "sys_heap_layout.h"
 
 #ifdef __cplusplus
@@ -81,32 +114,11 @@ enum sys_heap_effort {
 	SYS_HEAP_EFFORT_FIT = 2,
 };
 
-/** Kinds of misuse reported to the error hook. */
-enum sys_heap_error {
-	/** The pointer is not inside this heap's blocks, or not on a block
-	 *  boundary: foreign, misaligned, or from another heap. */
-	SYS_HEAP_ERR_FOREIGN_POINTER = 1,
-	/** The block is already free (a double free or a stale pointer). */
-	SYS_HEAP_ERR_DOUBLE_FREE = 2,
-	/** A chunk header does not agree with its neighbours: an overflow or
-	 *  underflow wrote over it, or the pointer points inside a block. */
-	SYS_HEAP_ERR_CORRUPT_HEADER = 3,
-};
-
 /** Negative return of the stats calls for a NULL or uninitialised heap. */
 #define SYS_HEAP_ERR_INVALID (-22)
 /** Negative return of the stats calls when ::SYS_HEAP_STATS is 0. */
 #define SYS_HEAP_ERR_UNSUPPORTED (-134)
 
-/**
- * Error hook.
- * @param heap   The heap that detected the error.
- * @param mem    The pointer that was passed in.
- * @param error  One of ::sys_heap_error.
- * @param caller Return address of the API call that detected it.
- */
-typedef void (*sys_heap_error_hook_t)(struct sys_heap *heap, void *mem,
-				      enum sys_heap_error error, void *caller);
 
 /**
  * Format a region as an empty heap.

@@ -25,6 +25,8 @@
 
 #include "sys_heap_config.h"
 
+/* Included from sys_heap.h, after sys_heap_error_hook_t. */
+
 /** Unit in which chunks split and merge, in bytes. */
 #define SYS_HEAP_CHUNK_UNIT 8u
 
@@ -69,7 +71,7 @@ struct z_heap {
 	size_t max_allocated_bytes; /**< Peak of allocated_bytes since reset. */
 #endif
 	/** Called on a detected misuse; NULL means the default hook. */
-	void (*error_hook)(void *heap, void *mem, int error, void *caller);
+	sys_heap_error_hook_t error_hook;
 	/** Head chunk id of each bucket's circular free list; 0 when empty. */
 	uint32_t buckets[];
 };

@@ -1,0 +1,266 @@
+/*
+ * chunk.h: the chunk layout and its accessors. The only file that knows
+ * the bits: which field sits where, how wide it is, where the used flag
+ * lives. Everything else reads and writes chunks through these helpers.
+ *
+ * A heap is an array of 8-byte units starting at the descriptor
+ * (struct z_heap). A chunk is a run of units named by the index of its
+ * first unit (a chunkid_t). Each chunk starts with a header of two fields:
+ *
+ *   SIZE_AND_USED  chunk size in units << 1 | used flag
+ *   LEFT_SIZE      size of the chunk to the left, for merging left
+ *
+ * Fields are 16 bits wide on small heaps (a 4-byte header) and 32 bits on
+ * big heaps (8 bytes). A free chunk also holds two free-list links right
+ * after its header, in memory the user does not own while it is free:
+ *
+ *   FREE_PREV, FREE_NEXT  neighbours in the bucket's circular list
+ *
+ * so the smallest chunk is 8 bytes on small heaps and 16 on big ones.
+ *
+ * Invariants, all checked by sys_heap_validate():
+ *   I1  chunk 0 holds the descriptor and is used; the end marker (size 0)
+ *       is used; every other chunk's size >= min_chunk_size().
+ *   I2  right_chunk(c) == c + chunk_size(c), and the left_size of that
+ *       chunk equals chunk_size(c).
+ *   I3  no two free chunks are adjacent (a free merges at once).
+ *   I4  every free chunk is in exactly the bucket bucket_index(size), and
+ *       in no other; bucket b's bit in avail_buckets is set iff its list
+ *       is non-empty.
+ *   I5  chunk ids and sizes are multiples of the granule (1 << shift).
+ *   I6  free_bytes + allocated_bytes == the bytes of all chunks between
+ *       chunk 0 and the end marker.
+ */
+#ifndef SYSHEAP_CHUNK_H
+#define SYSHEAP_CHUNK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sys_heap.h"
+
+typedef uint32_t chunkid_t;
+typedef uint32_t chunksz_t;
+
+enum chunk_field {
+	FIELD_SIZE_AND_USED = 0,
+	FIELD_LEFT_SIZE = 1,
+	FIELD_FREE_PREV = 2,
+	FIELD_FREE_NEXT = 3,
+};
+
+#define CHUNK_UNIT SYS_HEAP_CHUNK_UNIT
+
+#if defined(__GNUC__)
+#define SYSHEAP_LIKELY(x) __builtin_expect(!!(x), 1)
+#define SYSHEAP_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#define SYSHEAP_LIKELY(x) (x)
+#define SYSHEAP_UNLIKELY(x) (x)
+#endif
+
+/* Layout assumptions the accessors rely on. */
+_Static_assert(CHUNK_UNIT == 8u, "fields of a big header must fit one unit");
+_Static_assert(sizeof(void *) == 4u || sizeof(void *) == 8u, "32- or 64-bit targets only");
+_Static_assert(offsetof(struct z_heap, chunk0_header) == 0u,
+	       "chunk 0's header must be the first bytes of the descriptor");
+_Static_assert(sizeof(void *) == 4u || SYS_HEAP_HEADER_FORMAT != SYS_HEAP_HEADER_SMALL,
+	       "64-bit heaps need 8-byte headers to keep 16-byte alignment");
+
+/* Bit-exact header format choice: a fixed format lets the compiler drop
+ * the per-access branch. */
+static inline bool heap_is_big(const struct z_heap *h)
+{
+#if SYS_HEAP_HEADER_FORMAT == SYS_HEAP_HEADER_BIG
+	(void)h;
+	return true;
+#elif SYS_HEAP_HEADER_FORMAT == SYS_HEAP_HEADER_SMALL
+	(void)h;
+	return false;
+#else
+	return sizeof(void *) > 4u || h->big != 0u;
+#endif
+}
+
+static inline uint8_t *heap_base(const struct z_heap *h)
+{
+	return (uint8_t *)(uintptr_t)h;
+}
+
+static inline uint8_t *chunk_addr(const struct z_heap *h, chunkid_t c)
+{
+	return heap_base(h) + (size_t)c * CHUNK_UNIT;
+}
+
+static inline size_t chunk_header_bytes(const struct z_heap *h)
+{
+	return heap_is_big(h) ? 8u : 4u;
+}
+
+static inline uint32_t chunk_field(const struct z_heap *h, chunkid_t c, enum chunk_field f)
+{
+	uint8_t *p = chunk_addr(h, c);
+
+	if (heap_is_big(h)) {
+		return ((uint32_t *)(void *)p)[f];
+	}
+	return ((uint16_t *)(void *)p)[f];
+}
+
+static inline void chunk_field_set(struct z_heap *h, chunkid_t c, enum chunk_field f,
+				   uint32_t value)
+{
+	uint8_t *p = chunk_addr(h, c);
+
+	if (heap_is_big(h)) {
+		((uint32_t *)(void *)p)[f] = value;
+	} else {
+		((uint16_t *)(void *)p)[f] = (uint16_t)value;
+	}
+}
+
+static inline chunksz_t chunk_size(const struct z_heap *h, chunkid_t c)
+{
+	return chunk_field(h, c, FIELD_SIZE_AND_USED) >> 1;
+}
+
+static inline bool chunk_used(const struct z_heap *h, chunkid_t c)
+{
+	return (chunk_field(h, c, FIELD_SIZE_AND_USED) & 1u) != 0u;
+}
+
+/* Size and used flag share a field, so they are written together. */
+static inline void chunk_set_size_used(struct z_heap *h, chunkid_t c, chunksz_t size, bool used)
+{
+	chunk_field_set(h, c, FIELD_SIZE_AND_USED, (size << 1) | (used ? 1u : 0u));
+}
+
+static inline void chunk_set_used(struct z_heap *h, chunkid_t c, bool used)
+{
+	chunk_set_size_used(h, c, chunk_size(h, c), used);
+}
+
+static inline chunksz_t left_size(const struct z_heap *h, chunkid_t c)
+{
+	return chunk_field(h, c, FIELD_LEFT_SIZE);
+}
+
+static inline void set_left_size(struct z_heap *h, chunkid_t c, chunksz_t size)
+{
+	chunk_field_set(h, c, FIELD_LEFT_SIZE, size);
+}
+
+static inline chunkid_t free_prev(const struct z_heap *h, chunkid_t c)
+{
+	return chunk_field(h, c, FIELD_FREE_PREV);
+}
+
+static inline chunkid_t free_next(const struct z_heap *h, chunkid_t c)
+{
+	return chunk_field(h, c, FIELD_FREE_NEXT);
+}
+
+static inline void set_free_prev(struct z_heap *h, chunkid_t c, chunkid_t prev)
+{
+	chunk_field_set(h, c, FIELD_FREE_PREV, prev);
+}
+
+static inline void set_free_next(struct z_heap *h, chunkid_t c, chunkid_t next)
+{
+	chunk_field_set(h, c, FIELD_FREE_NEXT, next);
+}
+
+static inline chunkid_t right_chunk(const struct z_heap *h, chunkid_t c)
+{
+	return c + chunk_size(h, c);
+}
+
+static inline chunkid_t left_chunk(const struct z_heap *h, chunkid_t c)
+{
+	return c - left_size(h, c);
+}
+
+/* Write a chunk's size and keep its right neighbour's back-link in step
+ * (invariant I2), so no caller can update one and forget the other. */
+static inline void chunk_resize(struct z_heap *h, chunkid_t c, chunksz_t size, bool used)
+{
+	chunk_set_size_used(h, c, size, used);
+	set_left_size(h, c + size, size);
+}
+
+static inline chunksz_t granule_units(const struct z_heap *h)
+{
+	return (chunksz_t)1u << h->granule_shift;
+}
+
+/* Smallest chunk: a header plus two free-list links, at least a granule. */
+static inline chunksz_t min_chunk_size(const struct z_heap *h)
+{
+	chunksz_t links = heap_is_big(h) ? 2u : 1u;
+	chunksz_t granule = granule_units(h);
+
+	return links > granule ? links : granule;
+}
+
+static inline size_t chunk_bytes(chunksz_t size)
+{
+	return (size_t)size * CHUNK_UNIT;
+}
+
+static inline void *chunk_mem(const struct z_heap *h, chunkid_t c)
+{
+	return chunk_addr(h, c) + h->mem_offset;
+}
+
+static inline chunkid_t mem_to_chunk(const struct z_heap *h, const void *mem)
+{
+	uintptr_t offset = (uintptr_t)mem - h->mem_offset - (uintptr_t)h;
+
+	return (chunkid_t)(offset / CHUNK_UNIT);
+}
+
+/* Bytes the user may use in a chunk. */
+static inline size_t chunk_usable_bytes(const struct z_heap *h, chunkid_t c)
+{
+	return chunk_bytes(chunk_size(h, c)) - h->mem_offset;
+}
+
+/* Chunk size that holds `bytes` of user memory. The caller has checked
+ * bytes <= h->max_request, which keeps this from overflowing. */
+static inline chunksz_t bytes_to_chunksz(const struct z_heap *h, size_t bytes)
+{
+	size_t granule_bytes = (size_t)CHUNK_UNIT << h->granule_shift;
+	size_t total = bytes + h->mem_offset + granule_bytes - 1u;
+
+	return (chunksz_t)((total & ~(granule_bytes - 1u)) / CHUNK_UNIT);
+}
+
+/* Bucket b holds free chunks of (size >> granule_shift) in [2^b, 2^(b+1)). */
+static inline uint32_t bucket_index(const struct z_heap *h, chunksz_t size)
+{
+	return 31u - (uint32_t)__builtin_clz(size >> h->granule_shift);
+}
+
+static inline uint32_t bucket_count(const struct z_heap *h)
+{
+	return bucket_index(h, h->end_chunk) + 1u;
+}
+
+/* First chunk after the descriptor, where the blocks begin. */
+static inline chunkid_t first_chunk(const struct z_heap *h)
+{
+	return chunk_size(h, 0u);
+}
+
+/* Shared between the files of the core; defined in heap.c. */
+void z_sysheap_free_list_add(struct z_heap *h, chunkid_t c);
+void z_sysheap_free_list_remove(struct z_heap *h, chunkid_t c);
+void z_sysheap_free_chunk(struct z_heap *h, chunkid_t c);
+void z_sysheap_split_tail(struct z_heap *h, chunkid_t c, chunksz_t keep);
+chunkid_t z_sysheap_alloc_chunk(struct z_heap *h, chunksz_t size, uint32_t loops);
+chunkid_t z_sysheap_live_chunk(struct sys_heap *heap, void *mem, void *caller);
+void z_sysheap_account_alloc(struct z_heap *h, chunksz_t size);
+void z_sysheap_account_free(struct z_heap *h, chunksz_t size);
+
+#endif /* SYSHEAP_CHUNK_H */
