@@ -17,7 +17,7 @@ endif
 
 WARN        := -Wall -Wextra -Werror
 SRC_WARN    := $(WARN) -Wconversion -Wshadow -Wstrict-prototypes -Wmissing-prototypes
-SRC_CFLAGS  := -std=c11 -ffreestanding -fno-strict-aliasing $(SRC_WARN) -Iinclude $(CONFIG_DEFS)
+SRC_CFLAGS  := -std=c11 -ffreestanding -fno-strict-aliasing $(SRC_WARN) -Iinclude -Isrc/core $(CONFIG_DEFS)
 
 # Every mk/ fragment adds the targets it owns to these lists.
 TEST_TARGETS :=

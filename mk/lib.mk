@@ -2,7 +2,10 @@
 #   build/host/libsysheap.a, build/<cpu>/libsysheap.a
 # `make lib`, `make install PREFIX=/usr/local DESTDIR=`.
 
-LIB_SRCS := $(sort $(wildcard src/*.c))
+# src/core: the allocator; src/diag: validation, walk, stress, reports.
+# (src/libc is the C library glue, built separately by mk/libc.mk.)
+LIB_SRCS := $(sort $(wildcard src/*.c src/core/*.c src/diag/*.c))
+LIB_HDRS := $(wildcard include/*.h src/*.h src/core/*.h src/diag/*.h)
 HOST_LIB_CFLAGS ?= -O2 -g
 
 HOST_LIB := $(BUILD)/host/libsysheap.a
@@ -12,7 +15,7 @@ ALL_TARGETS += lib
 .PHONY: lib install
 lib: $(HOST_LIB) $(CPU_LIBS)
 
-$(BUILD)/host/obj/%.o: src/%.c $(wildcard src/*.h include/*.h)
+$(BUILD)/host/obj/%.o: src/%.c $(LIB_HDRS)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(SRC_CFLAGS) $(HOST_LIB_CFLAGS) -c $< -o $@
 
@@ -22,7 +25,7 @@ $(HOST_LIB): $(patsubst src/%.c,$(BUILD)/host/obj/%.o,$(LIB_SRCS))
 
 # One pattern per CPU, so each gets its own flags.
 define cpu_lib_rules
-$(BUILD)/$(1)/obj/%.o: src/%.c $(wildcard src/*.h include/*.h)
+$(BUILD)/$(1)/obj/%.o: src/%.c $$(LIB_HDRS)
 	@mkdir -p $$(@D)
 	$(TARGET_CC) $(SRC_CFLAGS) $(call target_flags,$(1)) -c $$< -o $$@
 
