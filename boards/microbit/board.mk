@@ -1,0 +1,7 @@
+# BBC micro:bit v1 (nRF51822, Cortex-M0, 16 KiB RAM), QEMU machine
+# microbit. The test suite is built with small heaps to fit.
+microbit_CPU        := cortex-m0
+microbit_QEMU       := microbit
+microbit_LDSCRIPT   := boards/microbit/memory.ld
+microbit_DEFS       := -DBOARD_IRQ_COUNT=32
+microbit_TEST_DEFS  := -DTEST_BIG_HEAP_BYTES=4096 -DTEST_HEAP_BYTES=2048 -DTEST_SCALE=8
