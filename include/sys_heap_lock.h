@@ -1,0 +1,82 @@
+/**
+ * @file sys_heap_lock.h
+ * @brief The lock that lets threads and ISRs share a heap, and the locked
+ *        API built on it.
+ *
+ * **The lock.** sys_heap_lock() and sys_heap_unlock() are provided by the
+ * board: boards/common/sys_heap_lock_cortexm.c masks interrupts
+ * (PRIMASK, or BASEPRI at `SYS_HEAP_LOCK_BASEPRI` on ARMv7-M/ARMv8-M
+ * Mainline); boards/host/lock_host.c is a no-op for single-threaded host
+ * tests. Both define them as weak symbols, so an RTOS port replaces them
+ * by defining its own (a mutex is fine if no ISR uses the heap; a critical
+ * section if one does).
+ *
+ * The lock must nest: sys_heap_lock() returns the previous state and
+ * sys_heap_unlock() restores exactly that, so a locked call made with
+ * interrupts already masked leaves them masked.
+ *
+ * **The locked API.** Each sys_heap_locked_*() call is the plain call of
+ * the same name between sys_heap_lock() and sys_heap_unlock(), with the
+ * same arguments, results, alignment and bad-input behaviour (see
+ * sys_heap.h). Interrupt latency grows by the call's duration: O(1) for
+ * all of them except realloc when the block moves (a copy of up to the old
+ * size) and validate (a walk of every chunk). An error hook runs with the
+ * lock held.
+ */
+#ifndef SYS_HEAP_LOCK_H
+#define SYS_HEAP_LOCK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sys_heap.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Whatever sys_heap_lock() must hand back to sys_heap_unlock(): the
+ *  saved PRIMASK or BASEPRI on Cortex-M. */
+typedef uint32_t sys_heap_lock_key_t;
+
+/**
+ * Enter the heap's critical section. Nesting-safe: returns the state to
+ * restore. Callable from thread and interrupt context. O(1).
+ */
+sys_heap_lock_key_t sys_heap_lock(void);
+
+/** Leave it, restoring the state `key` from the matching sys_heap_lock(). */
+void sys_heap_unlock(sys_heap_lock_key_t key);
+
+/** sys_heap_alloc() under the lock. */
+void *sys_heap_locked_alloc(struct sys_heap *heap, size_t bytes);
+
+/** sys_heap_free() under the lock. */
+void sys_heap_locked_free(struct sys_heap *heap, void *mem);
+
+/** sys_heap_realloc() under the lock. A move copies with the lock held. */
+void *sys_heap_locked_realloc(struct sys_heap *heap, void *mem, size_t bytes);
+
+/** sys_heap_aligned_alloc() under the lock. */
+void *sys_heap_locked_aligned_alloc(struct sys_heap *heap, size_t align, size_t bytes);
+
+/** sys_heap_aligned_realloc() under the lock. A move copies with the lock held. */
+void *sys_heap_locked_aligned_realloc(struct sys_heap *heap, void *mem, size_t align,
+				      size_t bytes);
+
+/** sys_heap_usable_size() under the lock. */
+size_t sys_heap_locked_usable_size(struct sys_heap *heap, void *mem);
+
+/** sys_heap_validate() under the lock: O(chunks) with interrupts masked,
+ *  so for tests and debug builds. */
+bool sys_heap_locked_validate(struct sys_heap *heap);
+
+/** sys_heap_runtime_stats_get() under the lock: a consistent snapshot. */
+int sys_heap_locked_runtime_stats_get(struct sys_heap *heap, struct sys_memory_stats *stats);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SYS_HEAP_LOCK_H */
