@@ -106,17 +106,19 @@ const struct sys_heap_static *sys_heap_static_at(size_t index);
 
 #define Z_SYS_HEAP_IS_POW2(x) ((x) != 0u && ((x) & ((x) - 1u)) == 0u)
 
-/* The one expansion behind every public macro. `section` is a string
- * literal; `align` and `granule` integer constant expressions. */
-#define Z_SYS_HEAP_DEFINE(name, bytes, section, align, granule)                      \
+/* The one expansion behind every public macro. `sect` is a string
+ * literal; `align` and `granule` integer constant expressions. (Attribute
+ * names are spelled __section__ etc. so that a macro parameter can never
+ * replace them.) */
+#define Z_SYS_HEAP_DEFINE(name, bytes, sect, align, granule)                      \
 	Z_SYS_HEAP_STATIC_ASSERT((size_t)(bytes) >= SYS_HEAP_MIN_BYTES,                \
 				 "SYS_HEAP_DEFINE(" #name "): size below SYS_HEAP_MIN_BYTES"); \
 	Z_SYS_HEAP_STATIC_ASSERT(Z_SYS_HEAP_IS_POW2((size_t)(align)),                  \
 				 "SYS_HEAP_DEFINE(" #name "): alignment not a power of two"); \
 	static uint8_t z_sys_heap_buf_##name[(bytes)]                                \
-		__attribute__((section(section), aligned(align)));                     \
+		__attribute__((__section__(sect), __aligned__(align)));                     \
 	struct sys_heap name = { Z_SYS_HEAP_NULL, z_sys_heap_buf_##name, (bytes) };   \
-	__attribute__((section(".sysheap.registry." #name), used))                   \
+	__attribute__((__section__(".sysheap.registry." #name), __used__))                   \
 	static const struct sys_heap_static z_sys_heap_desc_##name = {               \
 		&name, z_sys_heap_buf_##name, (bytes), (granule), #name                \
 	}
