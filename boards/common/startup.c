@@ -29,6 +29,7 @@ extern uint32_t __stack_top__[];
 extern void __libc_init_array(void);
 void _init(void);
 void _fini(void);
+extern void *__dso_handle;
 void board_early_init(void);
 extern int main(void);
 
@@ -171,6 +172,11 @@ __attribute__((weak)) void _init(void)
 __attribute__((weak)) void _fini(void)
 {
 }
+
+/* The "DSO" C++ static destructors register against (crtbegin.o's, left
+ * out with -nostartfiles): a static executable is its one and only DSO,
+ * whose handle is null. */
+__attribute__((weak)) void *__dso_handle = 0;
 
 __attribute__((weak)) void board_early_init(void)
 {
