@@ -169,9 +169,11 @@ const struct sys_heap_static *sys_heap_static_at(size_t index);
 	Z_SYS_HEAP_DEFINE(name, bytes, section, align, 0u)
 
 /**
- * A conservative lower bound of the buffer a heap with `granule`-byte
- * blocks needs: the natural minimum plus three granules (chunk 0 rounded
- * up to a granule, one block, and its header granule).
+ * A buffer size that always holds a granule-aligned heap with `granule`-byte
+ * blocks and room for one block: the natural minimum plus three granules
+ * (chunk 0 rounded up to a granule, one block with its header granule).
+ * Checked against sys_heap_init_with() for every granule from 16 to 4096,
+ * on 32- and 64-bit builds.
  */
 #define SYS_HEAP_GRANULAR_MIN_BYTES(granule) (SYS_HEAP_MIN_BYTES + 3u * (size_t)(granule))
 

@@ -227,3 +227,9 @@ size: deps $(CPU_LIBS)
 		echo "== $$c ($(BUILD)/$$c/libsysheap.a, $(TARGET_OPT))"; \
 		$(TARGET_SIZE) -t $(BUILD)/$$c/libsysheap.a | sed 's| (ex $(BUILD)/'$$c'/libsysheap.a)||'; \
 	done
+	@echo "== totals (every object; a firmware links only what it calls)"
+	@printf '%-11s %7s %6s %6s\n' cpu text data bss
+	@for c in $(CPUS); do \
+		$(TARGET_SIZE) -t $(BUILD)/$$c/libsysheap.a | \
+			awk -v c=$$c '/TOTALS/ { printf "%-11s %7s %6s %6s\n", c, $$1, $$2, $$3 }'; \
+	done

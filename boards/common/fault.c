@@ -7,7 +7,8 @@
  * board running on its own). That breakpoint escalates to HardFault; we
  * step over it and make the call return -1, so the console goes quiet
  * instead of the board locking up. Anything else is reported over
- * semihosting with the faulting PC and ends the program with status
+ * semihosting with the faulting PC and LR (and, on mainline cores, the
+ * fault status and address registers) and ends the program with status
  * 128 + exception number, so a QEMU run fails loudly.
  */
 #include <stdbool.h>
@@ -64,10 +65,22 @@ void fault_dispatch(struct exception_frame *frame)
 	if (exception == 3u && skip_semihosting_trap(frame)) {
 		return;
 	}
-	char msg[] = "\nfatal: exception xxxxxxxx at pc xxxxxxxx\n";
+	char msg[] = "\nfatal: exception xxxxxxxx at pc xxxxxxxx lr xxxxxxxx\n";
 
 	put_hex(&msg[18], exception);
 	put_hex(&msg[33], frame->pc);
+	put_hex(&msg[45], frame->lr);
 	(void)semihosting_write(msg, sizeof(msg) - 1u);
+#if !CORTEXM_BASELINE
+	/* Why: the configurable fault status (which fault, precise address
+	 * valid or not) and the fault addresses. */
+	char why[] = "       cfsr xxxxxxxx hfsr xxxxxxxx mmfar xxxxxxxx bfar xxxxxxxx\n";
+
+	put_hex(&why[12], SCB_CFSR);
+	put_hex(&why[26], SCB_HFSR);
+	put_hex(&why[41], SCB_MMFAR);
+	put_hex(&why[55], SCB_BFAR);
+	(void)semihosting_write(why, sizeof(why) - 1u);
+#endif
 	semihosting_exit(128 + (int)(exception & 0x7Fu));
 }
