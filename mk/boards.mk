@@ -108,12 +108,13 @@ fw_objs = $(patsubst %,$(call fw_objdir,$(1),$(2))/%.o,$(basename \
 
 FW_LINK_DEPS := boards/common/cortexm.ld ld/sysheap_registry.ld ld/sysheap_buffers.ld
 
-# $(call objdir_rules,board,objdir,extra flags)
+# $(call objdir_rules,board,objdir,extra flags). Objects depend on the
+# board.mk too: its flags (heap sizes of small boards) change what they are.
 define objdir_rules
-$(2)/%.o: %.c
+$(2)/%.o: %.c boards/$(1)/board.mk
 	@mkdir -p $$(@D)
 	$$(TARGET_CC) $$(call fw_flags,$(1)) $(3) $$(FW_CFLAGS) -c $$< -o $$@
-$(2)/%.o: %.cpp
+$(2)/%.o: %.cpp boards/$(1)/board.mk
 	@mkdir -p $$(@D)
 	$$(TARGET_CXX) $$(call fw_flags,$(1)) $(3) $$(FW_CXXFLAGS) -c $$< -o $$@
 endef
