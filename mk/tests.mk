@@ -1,0 +1,113 @@
+# Host test targets. tests/*.c (the portable suites, also built into the
+# QEMU firmware by mk/boards.mk) are compiled together with the library
+# sources on the host, four ways:
+#
+#   make test-host      -O2, -Wall -Wextra -Werror; run (and again as a
+#                       32-bit binary where the compiler has -m32, which
+#                       exercises the 4-byte headers Cortex-M heaps use)
+#   make test-asan      the library and tests built with ASan + UBSan
+#   make test-valgrind  the test-host binary under valgrind memcheck
+#   make coverage       --coverage build, run, gcovr line coverage of
+#                       src/; fails below 95 %
+#
+# Each fails when any check fails (the binary exits non-zero).
+
+TEST_SRCS := $(sort $(wildcard tests/*.c))
+TEST_HDRS := $(wildcard tests/*.h)
+TEST_LIB_HDRS := $(wildcard include/*.h src/*.h src/*/*.h)
+# heap_locked.c calls sys_heap_lock(); on the host the boards' no-op
+# lock provides it.
+TEST_HOST_SUPPORT_SRCS := $(wildcard boards/host/lock_host.c)
+# src/registry.c needs the registry bounds from ld/sysheap_registry.ld.
+TEST_HOST_LDSCRIPT := tests/host_registry.ld
+TEST_HOST_LDFLAGS := -Wl,-L,ld -Wl,-T,$(TEST_HOST_LDSCRIPT)
+
+TEST_CFLAGS := -std=c11 $(WARN) -Iinclude -Itests $(CONFIG_DEFS)
+TEST_HOST_OPT ?= -O2 -g
+TEST_SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+TEST_COVERAGE_FLAGS := -O0 -g --coverage
+TEST_COVERAGE_MIN ?= 95
+
+TEST_HOST_DIR     := $(BUILD)/host/tests
+TEST_HOST32_DIR   := $(BUILD)/host/tests-m32
+TEST_ASAN_DIR     := $(BUILD)/host/tests-asan
+TEST_COVERAGE_DIR := $(BUILD)/coverage
+
+TEST_BIN := sysheap_tests
+
+# Non-empty when the host compiler can build and run 32-bit binaries.
+# Recursive, so the probe only runs when a recipe asks.
+TEST_HAVE_M32 = $(shell mkdir -p $(BUILD) && printf 'int main(void){return 0;}' | \
+	$(HOST_CC) -m32 -x c - -o $(BUILD)/.m32probe 2>/dev/null && \
+	$(BUILD)/.m32probe && echo yes; rm -f $(BUILD)/.m32probe)
+
+# $(call test_objs,dir): every object of one test binary.
+test_objs = $(patsubst %.c,$(1)/obj/%.o,$(LIB_SRCS) $(TEST_SRCS) $(TEST_HOST_SUPPORT_SRCS))
+
+# $(call test_binary_rules,dir,flags): compile the library with its own
+# strict flags, the tests and host support with the test flags, all with
+# the variant's `flags` (optimisation, sanitizers, coverage, -m32).
+define test_binary_rules
+$(1)/obj/src/%.o: src/%.c $$(TEST_LIB_HDRS)
+	@mkdir -p $$(@D)
+	$$(HOST_CC) $$(SRC_CFLAGS) $(2) -c $$< -o $$@
+
+$(1)/obj/tests/%.o: tests/%.c $$(TEST_HDRS) $$(TEST_LIB_HDRS)
+	@mkdir -p $$(@D)
+	$$(HOST_CC) $$(TEST_CFLAGS) $(2) -c $$< -o $$@
+
+$(1)/obj/boards/%.o: boards/%.c $$(TEST_LIB_HDRS)
+	@mkdir -p $$(@D)
+	$$(HOST_CC) $$(TEST_CFLAGS) $(2) -c $$< -o $$@
+
+$(1)/$(TEST_BIN): $$(call test_objs,$(1)) $$(TEST_HOST_LDSCRIPT)
+	$$(HOST_CC) $(2) $$(filter %.o,$$^) $$(TEST_HOST_LDFLAGS) -o $$@
+endef
+
+$(eval $(call test_binary_rules,$(TEST_HOST_DIR),$(TEST_HOST_OPT)))
+$(eval $(call test_binary_rules,$(TEST_HOST32_DIR),-m32 $(TEST_HOST_OPT)))
+$(eval $(call test_binary_rules,$(TEST_ASAN_DIR),-O1 -g $(TEST_SANITIZE)))
+$(eval $(call test_binary_rules,$(TEST_COVERAGE_DIR)/m64,$(TEST_COVERAGE_FLAGS)))
+$(eval $(call test_binary_rules,$(TEST_COVERAGE_DIR)/m32,-m32 $(TEST_COVERAGE_FLAGS)))
+
+.PHONY: test-host test-asan test-valgrind coverage
+TEST_TARGETS += test-host test-asan test-valgrind coverage
+
+test-host: $(TEST_HOST_DIR)/$(TEST_BIN)
+	$(TEST_HOST_DIR)/$(TEST_BIN)
+	@if [ -n "$(TEST_HAVE_M32)" ]; then \
+		$(MAKE) --no-print-directory $(TEST_HOST32_DIR)/$(TEST_BIN) && \
+		echo "-- again as a 32-bit binary (4-byte headers, as on Cortex-M)" && \
+		$(TEST_HOST32_DIR)/$(TEST_BIN); \
+	else \
+		echo "skip: no -m32 on this host, 32-bit host run skipped"; \
+	fi
+
+test-asan: $(TEST_ASAN_DIR)/$(TEST_BIN)
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		$(TEST_ASAN_DIR)/$(TEST_BIN)
+
+test-valgrind: $(TEST_HOST_DIR)/$(TEST_BIN)
+	valgrind --quiet --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite \
+		$(TEST_HOST_DIR)/$(TEST_BIN)
+
+# Stale counters from an earlier run would inflate the figures: clear
+# them, run both word sizes where possible (the 4-byte-header code only
+# runs in a 32-bit build), then let gcovr merge and judge. A failing test
+# still gets its coverage printed, and then fails the target.
+coverage: $(TEST_COVERAGE_DIR)/m64/$(TEST_BIN)
+	@find $(TEST_COVERAGE_DIR) -name '*.gcda' -delete
+	@status=0; \
+	$(TEST_COVERAGE_DIR)/m64/$(TEST_BIN) || status=1; \
+	if [ -n "$(TEST_HAVE_M32)" ]; then \
+		$(MAKE) --no-print-directory $(TEST_COVERAGE_DIR)/m32/$(TEST_BIN) && \
+		echo "-- again as a 32-bit binary" && \
+		{ $(TEST_COVERAGE_DIR)/m32/$(TEST_BIN) || status=1; }; \
+	else \
+		echo "skip: no -m32 on this host, coverage from the 64-bit run only"; \
+	fi; \
+	gcovr -r . --filter 'src/' --fail-under-line $(TEST_COVERAGE_MIN) \
+		$(TEST_COVERAGE_DIR)/m64 $$([ -d $(TEST_COVERAGE_DIR)/m32 ] && echo $(TEST_COVERAGE_DIR)/m32) \
+		|| status=1; \
+	if [ $$status -ne 0 ]; then echo "coverage: tests failed or line coverage below $(TEST_COVERAGE_MIN)%"; fi; \
+	exit $$status

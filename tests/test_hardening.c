@@ -1,0 +1,279 @@
+/*
+ * test_hardening.c: SYS_HEAP_HARDENING BASIC and up. Double frees,
+ * foreign, interior and misaligned pointers, and another heap's pointers
+ * go to the error hook and change nothing (stats, validity, contents);
+ * an overflow over the next chunk's header is reported without a crash.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "tests.h"
+
+#if SYS_HEAP_HARDENING >= 1
+
+#define KIND(k) (1u << (k))
+#define FOREIGN KIND(SYS_HEAP_ERR_FOREIGN_POINTER)
+#define DOUBLE KIND(SYS_HEAP_ERR_DOUBLE_FREE)
+#define CORRUPT KIND(SYS_HEAP_ERR_CORRUPT_HEADER)
+/* With guards, a pointer inside a block may first fail the guard check. */
+#if SYS_HEAP_HARDENING >= 2
+#define INTERIOR (FOREIGN | CORRUPT | KIND(SYS_HEAP_ERR_GUARD_HEADER))
+#else
+#define INTERIOR (FOREIGN | CORRUPT)
+#endif
+#define ANY_KIND 0xfeu
+
+struct hook_log {
+	unsigned long calls;
+	struct sys_heap *heap;
+	void *mem;
+	enum sys_heap_error error;
+	void *caller;
+};
+
+static struct hook_log hook_log;
+static struct sys_heap heap;
+static struct sys_heap other;
+
+static void record_hook(struct sys_heap *h, void *mem, enum sys_heap_error error, void *caller)
+{
+	hook_log.calls++;
+	hook_log.heap = h;
+	hook_log.mem = mem;
+	hook_log.error = error;
+	hook_log.caller = caller;
+}
+
+static void reset_log(void)
+{
+	memset(&hook_log, 0, sizeof(hook_log));
+}
+
+/* The hook was called exactly once, for this heap and pointer, with one
+ * of the allowed kinds. */
+static bool reported_once(void *bad, unsigned kinds)
+{
+	return hook_log.calls == 1u && hook_log.heap == &heap && hook_log.mem == bad &&
+	       (kinds & KIND(hook_log.error)) != 0u && hook_log.caller != NULL;
+}
+
+/*
+ * Give `bad` to every call that checks pointers. Each must report it
+ * once with an allowed kind and touch nothing: the same stats, the same
+ * chunks, still valid.
+ */
+static void check_rejected(void *bad, unsigned kinds, const char *what)
+{
+	struct sys_memory_stats before = heap_stats(&heap);
+	struct walk_summary walk_before = walk_heap(&heap, SYS_HEAP_NATURAL_ALIGN);
+	bool ok = true;
+
+	reset_log();
+	sys_heap_free(&heap, bad);
+	ok &= CHECK(reported_once(bad, kinds));
+	reset_log();
+	ok &= CHECK(sys_heap_realloc(&heap, bad, 64u) == NULL);
+	ok &= CHECK(reported_once(bad, kinds));
+	reset_log();
+	ok &= CHECK(sys_heap_realloc(&heap, bad, 0u) == NULL);
+	ok &= CHECK(reported_once(bad, kinds));
+	reset_log();
+	ok &= CHECK(sys_heap_aligned_realloc(&heap, bad, 64u, 64u) == NULL);
+	ok &= CHECK(reported_once(bad, kinds));
+	ok &= CHECK_EQ(sys_heap_usable_size(&heap, bad), 0u);
+
+	struct sys_memory_stats after = heap_stats(&heap);
+	struct walk_summary walk_after = walk_heap(&heap, SYS_HEAP_NATURAL_ALIGN);
+
+	ok &= CHECK_STATS_EQUAL(&after, &before);
+	ok &= CHECK_EQ(walk_after.chunks, walk_before.chunks);
+	ok &= CHECK_EQ(walk_after.used_chunks, walk_before.used_chunks);
+	ok &= CHECK(sys_heap_validate(&heap));
+	if (!ok) {
+		printf("     (the bad pointer: %s; last kind reported %d)\n", what,
+		       (int)hook_log.error);
+	}
+}
+
+enum { LIVE = 5 };
+static void *live[LIVE];
+static const size_t live_sizes[LIVE] = { 64u, 100u, 64u, 200u, 64u };
+
+static bool live_intact(void)
+{
+	bool ok = true;
+
+	for (uint32_t i = 0u; i < LIVE; i++) {
+		if (live[i] != NULL) {
+			ok &= pattern_intact(live[i], live_sizes[i], 0x11u + i);
+		}
+	}
+	return ok;
+}
+
+static void test_bad_pointers(void)
+{
+	uint8_t *region = guarded_region(0u, TEST_HEAP_BYTES);
+	const size_t half = TEST_HEAP_BYTES / 2u;
+
+	/* Two heaps side by side: `heap`, then `other`. */
+	sys_heap_init(&heap, region, half);
+	sys_heap_init(&other, region + half, half);
+	sys_heap_set_error_hook(&heap, record_hook);
+	sys_heap_set_error_hook(&other, record_hook);
+	for (uint32_t i = 0u; i < LIVE; i++) {
+		live[i] = sys_heap_alloc(&heap, live_sizes[i]);
+		CHECK(live[i] != NULL);
+		fill_pattern(live[i], live_sizes[i], 0x11u + i);
+	}
+	/* live[3] freed between two live blocks: a free chunk of its own. */
+	void *freed = live[3];
+
+	live[3] = NULL;
+	reset_log();
+	sys_heap_free(&heap, freed);
+	CHECK_EQ(hook_log.calls, 0u);
+
+	/* Double free, the block still a free chunk of its own. */
+	check_rejected(freed, DOUBLE, "double free");
+
+	/* Double frees of blocks merged into a neighbour: x merges into the
+	 * free rest of the heap, then y... The stale pointers are caught
+	 * whatever kind the heap calls them. */
+	void *x = sys_heap_alloc(&heap, 100u);
+	void *y = sys_heap_alloc(&heap, 100u);
+
+	sys_heap_free(&heap, y);
+	sys_heap_free(&heap, x);
+	check_rejected(x, ANY_KIND, "double free, merged left of the rest");
+	check_rejected(y, ANY_KIND, "double free, merged into its left neighbour");
+
+	/* Foreign pointers: the stack, static data, just outside the
+	 * region, the heap's own descriptor. */
+	_Alignas(16) uint8_t on_stack[64];
+	static _Alignas(16) uint8_t in_static[64];
+
+	memset(on_stack, 0, sizeof(on_stack));
+	check_rejected(on_stack + 16, FOREIGN, "stack");
+	check_rejected(in_static + 16, FOREIGN, "static");
+	check_rejected(region - SYS_HEAP_NATURAL_ALIGN, FOREIGN, "just below the region");
+	check_rejected(region + half + 16u, FOREIGN, "just above the region");
+	check_rejected(heap.heap, FOREIGN | CORRUPT, "the descriptor");
+	check_rejected((uint8_t *)heap.heap + SYS_HEAP_NATURAL_ALIGN, FOREIGN | CORRUPT,
+		       "inside the descriptor");
+
+	/* Interior pointers, whatever the block holds where a header would be. */
+	const uint8_t fills[] = { 0x00u, 0xffu, 0xa5u };
+
+	for (size_t f = 0u; f < sizeof(fills); f++) {
+		uint8_t *b = live[1];
+
+		memset(b, fills[f], live_sizes[1]);
+		check_rejected(b + SYS_HEAP_NATURAL_ALIGN, INTERIOR, "interior +natural");
+		check_rejected(b + 2u * SYS_HEAP_NATURAL_ALIGN, INTERIOR, "interior +2 natural");
+		check_rejected(b + 48u, INTERIOR, "interior +48");
+	}
+	fill_pattern(live[1], live_sizes[1], 0x12u);
+
+	/* Misaligned pointers: into a block, and just before one. */
+	for (size_t off = 1u; off < SYS_HEAP_NATURAL_ALIGN; off++) {
+		check_rejected((uint8_t *)live[1] + off, FOREIGN, "misaligned");
+	}
+	check_rejected((uint8_t *)live[2] - 1, FOREIGN, "one byte before a block");
+
+	/* A live block of the other heap: refused here, fine there. */
+	void *theirs = sys_heap_alloc(&other, 100u);
+
+	fill_pattern(theirs, 100u, 0x99u);
+	struct sys_memory_stats other_before = heap_stats(&other);
+
+	check_rejected(theirs, FOREIGN, "another heap's block");
+	struct sys_memory_stats other_after = heap_stats(&other);
+
+	CHECK_STATS_EQUAL(&other_after, &other_before);
+	CHECK(pattern_intact(theirs, 100u, 0x99u));
+	CHECK(sys_heap_usable_size(&other, theirs) >= 100u);
+	reset_log();
+	sys_heap_free(&other, theirs);
+	CHECK_EQ(hook_log.calls, 0u);
+	CHECK(sys_heap_validate(&other));
+
+	/* Nothing above touched the live blocks. */
+	CHECK(live_intact());
+
+	/* The hook belongs to its heap; NULL restores the default (silent). */
+	sys_heap_set_error_hook(&other, NULL);
+	reset_log();
+	void *o = sys_heap_alloc(&other, 32u);
+
+	sys_heap_free(&other, o);
+	sys_heap_free(&other, o);
+	CHECK_EQ(hook_log.calls, 0u);
+	CHECK(sys_heap_validate(&other));
+	sys_heap_set_error_hook(&heap, NULL);
+	sys_heap_free(&heap, freed);
+	CHECK_EQ(hook_log.calls, 0u);
+	CHECK(sys_heap_validate(&heap));
+
+	/* The live blocks still free normally. */
+	sys_heap_set_error_hook(&heap, record_hook);
+	for (uint32_t i = 0u; i < LIVE; i++) {
+		sys_heap_free(&heap, live[i]);
+	}
+	CHECK_EQ(hook_log.calls, 0u);
+	CHECK_EQ(heap_stats(&heap).allocated_bytes, 0u);
+	CHECK(sys_heap_validate(&heap));
+}
+
+/*
+ * An 8-byte overflow off the end of one block clobbers the next chunk's
+ * header (it sits in the 8 bytes before the next block). Freeing either
+ * block must report it and not crash; nothing else is promised.
+ */
+static void test_overflow(void)
+{
+	const uint8_t fills[] = { 0x00u, 0xffu, 0x5au };
+
+	for (size_t f = 0u; f < sizeof(fills); f++) {
+		for (int free_left = 0; free_left <= 1; free_left++) {
+			sys_heap_init(&heap, guarded_region(0u, TEST_HEAP_BYTES), TEST_HEAP_BYTES);
+			sys_heap_set_error_hook(&heap, record_hook);
+			uint8_t *a = sys_heap_alloc(&heap, 24u);
+			uint8_t *b = sys_heap_alloc(&heap, 24u);
+			uint8_t *c = sys_heap_alloc(&heap, 24u);
+
+			if (!CHECK(a != NULL && b != NULL && c != NULL && a < b)) {
+				return;
+			}
+			memset(b - 8, fills[f], 8u);
+			reset_log();
+			/* The block whose right neighbour was clobbered, or the
+			 * clobbered block itself. */
+			sys_heap_free(&heap, free_left ? a : b);
+			if (!CHECK(hook_log.calls >= 1u)) {
+				printf("     overflow with 0x%02x, freeing the %s block\n",
+				       (unsigned)fills[f], free_left ? "left" : "clobbered");
+			}
+			/* Carry on using the heap: no crash. */
+			sys_heap_free(&heap, free_left ? b : a);
+			sys_heap_free(&heap, c);
+			(void)sys_heap_alloc(&heap, 16u);
+			(void)sys_heap_validate(&heap);
+		}
+	}
+}
+
+void test_hardening(void)
+{
+	test_bad_pointers();
+	test_overflow();
+}
+
+#else
+
+void test_hardening(void)
+{
+	harness_skip("hardening tests: SYS_HEAP_HARDENING is 0");
+}
+
+#endif
