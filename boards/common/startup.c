@@ -6,13 +6,15 @@
  *   2. .data copied from flash, .bss zeroed,
  *   3. board_early_init() (clocks, external RAM: before any heap in it),
  *   4. sys_heap_init_all(): every SYS_HEAP_DEFINE heap formatted,
- *   5. __libc_init_array(): C++ constructors, which may allocate,
- *   6. exit(main()).
+ *   5. stdio_init() (small-RAM boards: a static stdout buffer),
+ *   6. __libc_init_array(): C++ constructors, which may allocate,
+ *   7. exit(main()).
  *
  * The heap buffers themselves are never zeroed: formatting writes every
  * byte of metadata it needs, so zeroing them would only cost boot time.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "cortexm.h"
@@ -215,6 +217,19 @@ static void sections_init(void)
 	}
 }
 
+/* On small-RAM boards, a static stdout buffer of BOARD_STDOUT_BUFFER
+ * bytes replaces the BUFSIZ (1 KiB) one stdio would take from sbrk on the
+ * first printf. newlib-nano still allocates its FILE objects there, so the
+ * linker script keeps a minimum sbrk arena (__sbrk_min_size__). */
+static void stdio_init(void)
+{
+#if defined(BOARD_STDOUT_BUFFER) && BOARD_STDOUT_BUFFER > 0
+	static char stdout_buffer[BOARD_STDOUT_BUFFER];
+
+	(void)setvbuf(stdout, stdout_buffer, _IOLBF, sizeof(stdout_buffer));
+#endif
+}
+
 void Reset_Handler(void)
 {
 	fpu_enable();
@@ -222,6 +237,7 @@ void Reset_Handler(void)
 	sections_init();
 	board_early_init();
 	sys_heap_init_all();
+	stdio_init();
 	__libc_init_array();
 	exit(main());
 }
