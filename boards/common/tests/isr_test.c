@@ -34,11 +34,11 @@
 #define ISR_TEST_OPS 100000u /* interrupt-context operations to complete */
 #endif
 #ifndef ISR_TEST_TICK_CYCLES
-#define ISR_TEST_TICK_CYCLES 2000u /* 12.5 kHz at 25 MHz */
+#define ISR_TEST_TICK_CYCLES 1000u /* 25 kHz at 25 MHz */
 #endif
 #define ISR_SLOTS 16u
 #define MAIN_SLOTS 32u
-#define OPS_PER_TICK 4u
+#define OPS_PER_TICK 8u
 #define ISR_VALIDATE_EVERY 64u  /* ticks */
 #define MAIN_VALIDATE_EVERY 256u /* main-loop iterations */
 
