@@ -35,9 +35,9 @@ static void test_same_as_plain(void)
 	CHECK_EQ(lock_state(), outside);
 	fill_pattern(p, 100u, 5u);
 
-	void *r = sys_heap_locked_realloc(&heap, p, 3000u);
+	void *r = sys_heap_locked_realloc(&heap, p, TEST_GROW_BYTES);
 
-	CHECK(check_block(&heap, r, 3000u, SYS_HEAP_NATURAL_ALIGN));
+	CHECK(check_block(&heap, r, TEST_GROW_BYTES, SYS_HEAP_NATURAL_ALIGN));
 	CHECK(r != NULL && pattern_intact(r, 100u, 5u));
 	CHECK_EQ(lock_state(), outside);
 

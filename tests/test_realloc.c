@@ -91,7 +91,7 @@ static void test_realloc_zero_frees(void)
 static void test_shrink_in_place(void)
 {
 	fresh_heap();
-	void *p = sys_heap_alloc(&heap, 1000u);
+	void *p = sys_heap_alloc(&heap, TEST_GROW_BYTES);
 	void *q = sys_heap_alloc(&heap, 64u); /* a live right neighbour */
 
 	fill_block(p, 2u);
@@ -181,9 +181,9 @@ static void test_moving_grow(void)
 	fill_block(a, 8u);
 	fill_block(b, 9u);
 	struct sys_memory_stats before = heap_stats(&heap);
-	void *r = sys_heap_realloc(&heap, a, 2000u);
+	void *r = sys_heap_realloc(&heap, a, TEST_GROW_BYTES);
 
-	CHECK(check_block(&heap, r, 2000u, SYS_HEAP_NATURAL_ALIGN));
+	CHECK(check_block(&heap, r, TEST_GROW_BYTES, SYS_HEAP_NATURAL_ALIGN));
 	CHECK(r != a);
 	CHECK(r != NULL && pattern_intact(r, 100u, 8u));
 	CHECK(pattern_intact(b, sys_heap_usable_size(&heap, b), 9u));
@@ -287,9 +287,9 @@ static void test_aligned_realloc(void)
 	fill_block(p, 12u);
 	size_t usable = sys_heap_usable_size(&heap, p);
 
-	CHECK_PTR_EQ(sys_heap_aligned_realloc(&heap, p, 256u, 3000u), p);
+	CHECK_PTR_EQ(sys_heap_aligned_realloc(&heap, p, 256u, TEST_GROW_BYTES), p);
 	CHECK(pattern_intact(p, usable, 12u));
-	CHECK(sys_heap_usable_size(&heap, p) >= 3000u);
+	CHECK(sys_heap_usable_size(&heap, p) >= TEST_GROW_BYTES);
 	CHECK_PTR_EQ(sys_heap_aligned_realloc(&heap, p, 256u, 50u), p);
 	CHECK(pattern_intact(p, 50u, 12u));
 	CHECK(sys_heap_validate(&heap));
@@ -297,13 +297,13 @@ static void test_aligned_realloc(void)
 	/* Moving because the block is not aligned enough for the new align. */
 	fresh_heap();
 	p = sys_heap_alloc(&heap, 100u);
-	if (is_aligned(p, 4096u)) {
+	if (is_aligned(p, TEST_BIG_ALIGN)) {
 		p = sys_heap_alloc(&heap, 100u);
 	}
 	fill_block(p, 13u);
-	void *r = sys_heap_aligned_realloc(&heap, p, 4096u, 200u);
+	void *r = sys_heap_aligned_realloc(&heap, p, TEST_BIG_ALIGN, 200u);
 
-	CHECK(check_block(&heap, r, 200u, 4096u));
+	CHECK(check_block(&heap, r, 200u, TEST_BIG_ALIGN));
 	CHECK(r != p);
 	CHECK(r != NULL && pattern_intact(r, 100u, 13u));
 	CHECK(!walk_says_live(p));
@@ -317,9 +317,10 @@ static void test_aligned_realloc(void)
 	fill_block(p, 14u);
 	void *chain = fill_heap(32u);
 
-	chain = free_chain(chain, 160u); /* a hole at the top for the move */
-	r = sys_heap_aligned_realloc(&heap, p, 64u, 1000u);
-	CHECK(check_block(&heap, r, 1000u, 64u));
+	/* A hole at the top for the move (blocks of 32 cost 48 or more). */
+	chain = free_chain(chain, TEST_GROW_BYTES / 16u + 8u);
+	r = sys_heap_aligned_realloc(&heap, p, 64u, TEST_GROW_BYTES);
+	CHECK(check_block(&heap, r, TEST_GROW_BYTES, 64u));
 	CHECK(r != p);
 	CHECK(r != NULL && pattern_intact(r, 100u, 14u));
 	CHECK(!walk_says_live(p));

@@ -74,6 +74,13 @@ _Static_assert(TEST_HEAP_BYTES >= 2048u, "the suites need at least a 2 KiB heap"
 	(2u * SYS_HEAP_NATURAL_ALIGN + (SYS_HEAP_HARDENING >= 2 ? 32u : 0u) + \
 	 (SYS_HEAP_TRACE_CALLERS ? 4u * sizeof(void *) : 0u))
 
+/* Sizes for tests that grow or move one block: small enough for a
+ * small board's heap, large enough to need a move on the host. */
+#define TEST_GROW_BYTES (TEST_HEAP_BYTES / 4u < 3000u ? TEST_HEAP_BYTES / 4u : 3000u)
+/* The largest alignment a test asks of a TEST_HEAP_BYTES heap. */
+#define TEST_BIG_ALIGN \
+	(TEST_HEAP_BYTES >= 65536u ? 4096u : TEST_HEAP_BYTES >= 16384u ? 1024u : 128u)
+
 /* An iteration count scaled by TEST_SCALE, never below 1. */
 #define SCALED(n) ((uint32_t)((n) * (TEST_SCALE)) > 0u ? (uint32_t)((n) * (TEST_SCALE)) : 1u)
 
