@@ -28,6 +28,7 @@ include mk/lib.mk
 -include mk/tests.mk
 -include mk/boards.mk
 -include mk/bench.mk
+-include mk/libc.mk
 
 .PHONY: all test clean help
 all: deps $(ALL_TARGETS)
