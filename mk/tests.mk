@@ -36,10 +36,12 @@ TEST_COVERAGE_DIR := $(BUILD)/coverage
 TEST_BIN := sysheap_tests
 
 # Non-empty when the host compiler can build and run 32-bit binaries.
-# Recursive, so the probe only runs when a recipe asks.
-TEST_HAVE_M32 = $(shell mkdir -p $(BUILD) && printf 'int main(void){return 0;}' | \
+# Probed only when a target that uses it was asked for.
+ifneq ($(filter test-host coverage,$(MAKECMDGOALS)),)
+TEST_HAVE_M32 := $(shell mkdir -p $(BUILD) && printf 'int main(void){return 0;}' | \
 	$(HOST_CC) -m32 -x c - -o $(BUILD)/.m32probe 2>/dev/null && \
 	$(BUILD)/.m32probe && echo yes; rm -f $(BUILD)/.m32probe)
+endif
 
 # $(call test_objs,dir): every object of one test binary.
 test_objs = $(patsubst %.c,$(1)/obj/%.o,$(LIB_SRCS) $(TEST_SRCS) $(TEST_HOST_SUPPORT_SRCS))
@@ -73,15 +75,18 @@ $(eval $(call test_binary_rules,$(TEST_COVERAGE_DIR)/m32,-m32 $(TEST_COVERAGE_FL
 .PHONY: test-host test-asan test-valgrind coverage
 TEST_TARGETS += test-host test-asan test-valgrind coverage
 
-test-host: $(TEST_HOST_DIR)/$(TEST_BIN)
-	$(TEST_HOST_DIR)/$(TEST_BIN)
-	@if [ -n "$(TEST_HAVE_M32)" ]; then \
-		$(MAKE) --no-print-directory $(TEST_HOST32_DIR)/$(TEST_BIN) && \
-		echo "-- again as a 32-bit binary (4-byte headers, as on Cortex-M)" && \
-		$(TEST_HOST32_DIR)/$(TEST_BIN); \
+# Both word sizes run even when the first fails: two reports say more.
+test-host: $(TEST_HOST_DIR)/$(TEST_BIN) $(if $(TEST_HAVE_M32),$(TEST_HOST32_DIR)/$(TEST_BIN))
+	@status=0; \
+	echo "-- $(TEST_HOST_DIR)/$(TEST_BIN)"; \
+	$(TEST_HOST_DIR)/$(TEST_BIN) || status=1; \
+	if [ -n "$(TEST_HAVE_M32)" ]; then \
+		echo "-- $(TEST_HOST32_DIR)/$(TEST_BIN) (32-bit: 4-byte headers, as on Cortex-M)"; \
+		$(TEST_HOST32_DIR)/$(TEST_BIN) || status=1; \
 	else \
 		echo "skip: no -m32 on this host, 32-bit host run skipped"; \
-	fi
+	fi; \
+	exit $$status
 
 test-asan: $(TEST_ASAN_DIR)/$(TEST_BIN)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
@@ -95,19 +100,22 @@ test-valgrind: $(TEST_HOST_DIR)/$(TEST_BIN)
 # them, run both word sizes where possible (the 4-byte-header code only
 # runs in a 32-bit build), then let gcovr merge and judge. A failing test
 # still gets its coverage printed, and then fails the target.
-coverage: $(TEST_COVERAGE_DIR)/m64/$(TEST_BIN)
+coverage: $(TEST_COVERAGE_DIR)/m64/$(TEST_BIN) \
+		$(if $(TEST_HAVE_M32),$(TEST_COVERAGE_DIR)/m32/$(TEST_BIN))
 	@find $(TEST_COVERAGE_DIR) -name '*.gcda' -delete
 	@status=0; \
+	echo "-- $(TEST_COVERAGE_DIR)/m64/$(TEST_BIN)"; \
 	$(TEST_COVERAGE_DIR)/m64/$(TEST_BIN) || status=1; \
 	if [ -n "$(TEST_HAVE_M32)" ]; then \
-		$(MAKE) --no-print-directory $(TEST_COVERAGE_DIR)/m32/$(TEST_BIN) && \
-		echo "-- again as a 32-bit binary" && \
-		{ $(TEST_COVERAGE_DIR)/m32/$(TEST_BIN) || status=1; }; \
+		echo "-- $(TEST_COVERAGE_DIR)/m32/$(TEST_BIN)"; \
+		$(TEST_COVERAGE_DIR)/m32/$(TEST_BIN) || status=1; \
 	else \
 		echo "skip: no -m32 on this host, coverage from the 64-bit run only"; \
 	fi; \
 	gcovr -r . --filter 'src/' --fail-under-line $(TEST_COVERAGE_MIN) \
-		$(TEST_COVERAGE_DIR)/m64 $$([ -d $(TEST_COVERAGE_DIR)/m32 ] && echo $(TEST_COVERAGE_DIR)/m32) \
+		$(TEST_COVERAGE_DIR)/m64 $(if $(TEST_HAVE_M32),$(TEST_COVERAGE_DIR)/m32) \
 		|| status=1; \
-	if [ $$status -ne 0 ]; then echo "coverage: tests failed or line coverage below $(TEST_COVERAGE_MIN)%"; fi; \
+	if [ $$status -ne 0 ]; then \
+		echo "coverage: a test failed or line coverage is below $(TEST_COVERAGE_MIN)%"; \
+	fi; \
 	exit $$status
