@@ -243,7 +243,88 @@ libc-control-$(1)-$(2): $(call libc_prog_objs,$(1),$(2),printf_only,gc) \
 LIBC_CHECKS += libc-control-$(1)-$(2)
 endef
 
-LIBC_CHECKS :=
+# A vendor project switching over: the C program linked with the
+# STM32CubeIDE-style script and startup file of boards/common/tests/vendor
+# (newlib-nano, its own crt0 and start files, its own _sbrk arena symbols),
+# plus only what docs/libc.md adds: the glue, libsysheap and
+# `-T sysheap_libc.ld` after the vendor script. Run on QEMU's netduinoplus2
+# (STM32F405). The region comes from the script's own end/_end and
+# _estack - _Min_Stack_Size.
+LIBC_VENDOR_DIR    := boards/common/tests/vendor
+LIBC_VENDOR_CPU    := cortex-m4
+LIBC_VENDOR_OBJDIR := $(BUILD)/vendor-ld/libc-nano/obj
+LIBC_VENDOR_SRCS   := $(LIBC_VENDOR_DIR)/startup_stm32f405rgtx.s $(LIBC_PROG_SRCS_c) \
+	tests/harness.c boards/common/semihosting.c boards/common/syscalls.c \
+	boards/common/sys_heap_lock_cortexm.c
+LIBC_VENDOR_OBJS   := $(patsubst %,$(LIBC_VENDOR_OBJDIR)/%.o,$(basename $(LIBC_VENDOR_SRCS)))
+LIBC_VENDOR_ELF    := $(BUILD)/vendor-ld/libc-nano/c.elf
+LIBC_VENDOR_CFLAGS := --specs=nano.specs $(call target_flags,$(LIBC_VENDOR_CPU)) \
+	$(LIBC_FW_INCLUDES) $(CONFIG_DEFS) -DLIBC_TEST_FLAVOUR='"nano, vendor script"' -MMD -MP
+
+$(LIBC_VENDOR_OBJDIR)/%.o: %.c
+	@mkdir -p $(@D)
+	@echo "CC    $@"
+	@$(TARGET_CC) $(LIBC_VENDOR_CFLAGS) $(LIBC_FW_CFLAGS) -c $< -o $@
+$(LIBC_VENDOR_OBJDIR)/%.o: %.s
+	@mkdir -p $(@D)
+	@echo "AS    $@"
+	@$(TARGET_CC) $(call target_flags,$(LIBC_VENDOR_CPU)) -c $< -o $@
+
+# boards/common/syscalls.c names its sbrk arena __sbrk_start__/__sbrk_end__;
+# the vendor script calls it end.._estack - _Min_Stack_Size. Only the
+# vendor's _sbrk would use them, and with the glue nothing calls it.
+$(LIBC_VENDOR_ELF): $(LIBC_VENDOR_OBJS) $(call libc_glue,$(LIBC_VENDOR_CPU),nano) \
+		$(BUILD)/$(LIBC_VENDOR_CPU)/libsysheap.a $(LIBC_VENDOR_DIR)/STM32F405RGTX_FLASH.ld \
+		ld/sysheap_libc.ld
+	@echo "LD    $@"
+	@$(TARGET_CC) $(call target_flags,$(LIBC_VENDOR_CPU)) --specs=nano.specs -u _printf_float \
+		-Wl,--gc-sections -Lld -T $(LIBC_VENDOR_DIR)/STM32F405RGTX_FLASH.ld -T sysheap_libc.ld \
+		-Wl,--defsym=__sbrk_start__=end -Wl,--defsym=__sbrk_end__=_estack-_Min_Stack_Size \
+		-Wl,-Map=$@.map $(filter %.o %.a,$^) -o $@
+
+.PHONY: libc-vendor
+libc-vendor: $(LIBC_VENDOR_ELF)
+	@$(LIBC_QEMU_RUN) -q -s -l $(basename $<).log netduinoplus2 $<
+	@sh tests/libc/check_map.sh $<.map $(call libc_glue,$(LIBC_VENDOR_CPU),nano)
+	@sh tests/libc/check_region.sh $(CROSS)nm $< _end _estack _Min_Stack_Size
+
+# SYS_HEAP_STACK_RESERVE (link-only, first board): the region ends that far
+# below the stack top, whichever side of the -T scripts the --defsym lands.
+LIBC_RESERVE_BOARD := $(firstword $(LIBC_TEST_BOARDS))
+LIBC_RESERVE_ELF   := $(BUILD)/$(LIBC_RESERVE_BOARD)/libc-nano/c-reserve.elf
+$(LIBC_RESERVE_ELF): $(call libc_prog_objs,$(LIBC_RESERVE_BOARD),nano,c,gc) \
+		$(call libc_glue,$($(LIBC_RESERVE_BOARD)_CPU),nano) $(BUILD)/$($(LIBC_RESERVE_BOARD)_CPU)/libsysheap.a
+	@echo "LD    $@"
+	@$(call libc_link_cmd,$(LIBC_RESERVE_BOARD),nano,c,gc,,-T sysheap_libc.ld) \
+		$(filter %.o %.a,$^) -Wl,--defsym=SYS_HEAP_STACK_RESERVE=4096 -o $@
+
+.PHONY: libc-reserve
+libc-reserve: $(LIBC_RESERVE_ELF)
+	@sh tests/libc/check_region.sh $(CROSS)nm $< __sbrk_start__ __stack_top__ 4096
+
+# picolibc the picolibc way (mps2-an386): its own crt0 (crt0-semihost) and
+# picolibc.ld, plus `-T sysheap_libc.ld`; the region is picolibc.ld's
+# __heap_start..__heap_end. picolibc.ld takes the memory map from
+# --defsym; its vector table calls SysTick arm_systick_isr.
+LIBC_PICO_ELF := $(BUILD)/mps2-an386/libc-picolibc/c-picolibc-ld.elf
+LIBC_PICO_OBJS := $(patsubst %,$(call libc_objdir,mps2-an386,picolibc,obj)/%.o,$(basename \
+	$(LIBC_PROG_SRCS_c) tests/harness.c boards/common/sys_heap_lock_cortexm.c))
+$(LIBC_PICO_ELF): $(LIBC_PICO_OBJS) $(call libc_glue,$(mps2-an386_CPU),picolibc) \
+		$(BUILD)/$(mps2-an386_CPU)/libsysheap.a ld/sysheap_libc.ld
+	@echo "LD    $@"
+	@$(TARGET_CC) --specs=picolibc.specs --oslib=semihost --crt0=semihost \
+		$(call target_flags,$(mps2-an386_CPU)) -Wl,--defsym=__flash=0 \
+		-Wl,--defsym=__flash_size=0x400000 -Wl,--defsym=__ram=0x21000000 \
+		-Wl,--defsym=__ram_size=0x1000000 -Wl,--defsym=arm_systick_isr=SysTick_Handler \
+		-Lld -T picolibc.ld -T sysheap_libc.ld -Wl,-Map=$@.map $(filter %.o %.a,$^) -o $@
+
+.PHONY: libc-picolibc-ld
+libc-picolibc-ld: $(LIBC_PICO_ELF)
+	@$(LIBC_QEMU_RUN) -q -s -l $(basename $<).log mps2-an386 $<
+	@sh tests/libc/check_map.sh $<.map $(call libc_glue,$(mps2-an386_CPU),picolibc)
+	@sh tests/libc/check_region.sh $(CROSS)nm $< __heap_start __heap_end 0
+
+LIBC_CHECKS := libc-vendor libc-reserve $(if $(filter mps2-an386,$(LIBC_TEST_BOARDS)),libc-picolibc-ld)
 define libc_board_rules
 $(foreach f,$(LIBC_FLAVOURS),\
 	$(eval $(call libc_objdir_rules,$(1),$(f),obj,)) \
