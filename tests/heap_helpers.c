@@ -94,19 +94,23 @@ bool pattern_intact(const void *mem, size_t bytes, uint32_t seed)
 	return true;
 }
 
-bool check_block(struct sys_heap *heap, const void *mem, size_t bytes, size_t align)
+/* Reported at the caller's file and line: that is where the block came
+ * from. */
+bool check_block_at(struct sys_heap *heap, const void *mem, size_t bytes, size_t align,
+		    const char *file, int line)
 {
-	if (!CHECK(mem != NULL)) {
+	if (!harness_check(mem != NULL, file, line, "block != NULL")) {
 		return false;
 	}
-	bool ok = CHECK(is_aligned(mem, align));
 	size_t usable = sys_heap_usable_size(heap, (void *)(uintptr_t)mem);
 	const uint8_t *start = heap->init_mem;
 	const uint8_t *p = mem;
+	bool ok = harness_check(is_aligned(mem, align), file, line, "block aligned");
 
-	ok = CHECK(usable >= bytes) && ok;
-	ok = CHECK(p >= start && usable <= heap->init_bytes &&
-		   (size_t)(p - start) <= heap->init_bytes - usable) &&
+	ok = harness_check(usable >= bytes, file, line, "usable_size(block) >= bytes") && ok;
+	ok = harness_check(p >= start && usable <= heap->init_bytes &&
+				   (size_t)(p - start) <= heap->init_bytes - usable,
+			   file, line, "block inside the heap's region") &&
 	     ok;
 	return ok;
 }

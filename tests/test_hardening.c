@@ -227,7 +227,7 @@ static void test_bad_pointers(void)
 
 /*
  * An 8-byte overflow off the end of one block clobbers the next chunk's
- * header (it sits in the 8 bytes before the next block). Freeing either
+ * header (it sits right after the block's usable bytes). Freeing either
  * block must report it and not crash; nothing else is promised.
  */
 static void test_overflow(void)
@@ -245,17 +245,28 @@ static void test_overflow(void)
 			if (!CHECK(a != NULL && b != NULL && c != NULL && a < b)) {
 				return;
 			}
-			memset(b - 8, fills[f], 8u);
+			size_t usable = sys_heap_usable_size(&heap, a);
+
+#if SYS_HEAP_HARDENING < 2
+			/* The premise: the 8 bytes reach b's header. (With guards
+			 * they hit a's canary instead, which must be reported too.) */
+			CHECK(a + usable + 8u >= b && a + usable < b);
+#endif
+			memset(a + usable, fills[f], 8u);
+			/* The block whose right neighbour's header was clobbered,
+			 * or the clobbered block itself; with guards the overflow
+			 * lands in a's canary, so a is the damaged block either way. */
+			uint8_t *damaged = (free_left || SYS_HEAP_HARDENING >= 2) ? a : b;
+			uint8_t *other_block = damaged == a ? b : a;
+
 			reset_log();
-			/* The block whose right neighbour was clobbered, or the
-			 * clobbered block itself. */
-			sys_heap_free(&heap, free_left ? a : b);
+			sys_heap_free(&heap, damaged);
 			if (!CHECK(hook_log.calls >= 1u)) {
 				printf("     overflow with 0x%02x, freeing the %s block\n",
-				       (unsigned)fills[f], free_left ? "left" : "clobbered");
+				       (unsigned)fills[f], damaged == a ? "left" : "clobbered");
 			}
 			/* Carry on using the heap: no crash. */
-			sys_heap_free(&heap, free_left ? b : a);
+			sys_heap_free(&heap, other_block);
 			sys_heap_free(&heap, c);
 			(void)sys_heap_alloc(&heap, 16u);
 			(void)sys_heap_validate(&heap);

@@ -150,6 +150,15 @@ static void check_after_op(struct run_state *st, const struct sys_memory_stats *
 	ok &= walk.in_order && !walk.adjacent_free && walk.granule_ok;
 	ok &= walk.used_chunks == live;
 	ok &= now->allocated_bytes >= walk.used_bytes && now->free_bytes >= walk.free_bytes;
+#if SYS_HEAP_HARDENING >= 2
+	/* With guards, a live block's usable size leaves out its guard bytes
+	 * (which depend on the size asked for): bounds, not a constant. */
+	ok &= now->allocated_bytes - walk.used_bytes <= walk.used_chunks * TEST_BLOCK_OVERHEAD_MAX;
+	ok &= now->allocated_bytes - walk.used_bytes >= walk.used_chunks * 4u;
+	if (walk.used_chunks == 0u && st->header == 0u && walk.free_chunks != 0u) {
+		st->header = (now->free_bytes - walk.free_bytes) / walk.free_chunks;
+	}
+#else
 	if (walk.used_chunks != 0u) {
 		size_t per_chunk = (now->allocated_bytes - walk.used_bytes) / walk.used_chunks;
 
@@ -159,6 +168,7 @@ static void check_after_op(struct run_state *st, const struct sys_memory_stats *
 		}
 		ok &= per_chunk == st->header;
 	}
+#endif
 	if (walk.free_chunks != 0u && st->header != 0u) {
 		ok &= now->free_bytes - walk.free_bytes == walk.free_chunks * st->header;
 	}

@@ -148,7 +148,10 @@ bool pattern_intact(const void *mem, size_t bytes, uint32_t seed);
  * `align`, at least `bytes` usable, and wholly inside the region the heap
  * was initialised with. Returns true when all hold.
  */
-bool check_block(struct sys_heap *heap, const void *mem, size_t bytes, size_t align);
+#define check_block(heap, mem, bytes, align) \
+	check_block_at((heap), (mem), (bytes), (align), __FILE__, __LINE__)
+bool check_block_at(struct sys_heap *heap, const void *mem, size_t bytes, size_t align,
+		    const char *file, int line);
 
 /* The largest n for which sys_heap_alloc(heap, n) succeeds right now
  * (binary search; the heap is left as it was). 0 if nothing fits. */
