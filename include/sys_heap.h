@@ -58,6 +58,17 @@ enum sys_heap_error {
 	/** A chunk header does not agree with its neighbours: an overflow or
 	 *  underflow wrote over it, or the pointer points inside a block. */
 	SYS_HEAP_ERR_CORRUPT_HEADER = 3,
+	/** The guard header just before the block was overwritten: an
+	 *  underflow (level GUARDS and up). */
+	SYS_HEAP_ERR_GUARD_HEADER = 4,
+	/** The canary after the block was overwritten: an overflow (level
+	 *  GUARDS and up). */
+	SYS_HEAP_ERR_CANARY = 5,
+	/** Freed memory changed while it was free: a write after free (level
+	 *  POISON and up). The chunk is kept out of circulation. */
+	SYS_HEAP_ERR_USE_AFTER_FREE = 6,
+	/** sys_heap_validate() failed on entry to an operation (level FULL). */
+	SYS_HEAP_ERR_CORRUPT_HEAP = 7,
 };
 
 /**
@@ -147,6 +158,13 @@ struct sys_heap_options {
 	 * means the natural 8/16-byte layout. Must be a power of two.
 	 */
 	size_t granule;
+	/**
+	 * Key for the guards of ::SYS_HEAP_HARDENING_GUARDS and up, so that
+	 * stale data or another heap's guards never pass as valid. 0 derives
+	 * one from the heap's address; pass a hardware random number where
+	 * there is one.
+	 */
+	uint32_t guard_key;
 };
 
 /**
@@ -275,6 +293,97 @@ void sys_heap_set_error_hook(struct sys_heap *heap, sys_heap_error_hook_t hook);
 void sys_heap_default_error_hook(struct sys_heap *heap, void *mem,
 				 enum sys_heap_error error, void *caller);
 
+/** Where an allocation was made, for SYS_HEAP_ALLOC_HERE(). */
+struct sys_heap_site {
+	const char *file; /**< __FILE__ of the call. */
+	int line;         /**< __LINE__ of the call. */
+};
+
+/**
+ * sys_heap_alloc() that also records `site` for the leak report when
+ * ::SYS_HEAP_TRACE_CALLERS is on (ignored otherwise). O(1).
+ */
+void *sys_heap_alloc_at(struct sys_heap *heap, size_t bytes, const struct sys_heap_site *site);
+
+#if defined(__GNUC__)
+/** Allocate and record this file and line (GCC and Clang). */
+#define SYS_HEAP_ALLOC_HERE(heap, bytes)                                          \
+	__extension__({                                                           \
+		static const struct sys_heap_site sys_heap_site_ = { __FILE__, __LINE__ }; \
+		sys_heap_alloc_at((heap), (bytes), &sys_heap_site_);              \
+	})
+#endif
+
+/**
+ * Return address of the call that allocated a live block; NULL when
+ * tracing is off, or for NULL and for pointers that are not live blocks.
+ * O(1).
+ */
+void *sys_heap_get_caller(struct sys_heap *heap, void *mem);
+
+/** The site recorded by SYS_HEAP_ALLOC_HERE() for a live block, or NULL. */
+const struct sys_heap_site *sys_heap_get_site(struct sys_heap *heap, void *mem);
+
+/**
+ * Output callback of the reports. `text` is a NUL-terminated piece of a
+ * line; lines end with "\n". src/ has no printf, so firmware passes one
+ * that writes to its console.
+ */
+typedef void (*sys_heap_print_t)(void *ctx, const char *text);
+
+/** Shape of a heap, from one walk. */
+struct sys_heap_info {
+	size_t total_bytes;        /**< Bytes in all chunks (free + allocated). */
+	size_t free_bytes;         /**< Bytes in free chunks. */
+	size_t largest_free_bytes; /**< Usable bytes of the largest free chunk. */
+	uint32_t free_chunks;      /**< Number of free chunks. */
+	uint32_t used_chunks;      /**< Number of live blocks. */
+	/** 0 = all free memory in one chunk, 1000 = shattered into
+	 *  pieces: 1000 * (1 - largest free / all free). */
+	uint32_t fragmentation_permille;
+	uint32_t bucket_count;     /**< Buckets in use by this heap. */
+	/** Free chunks per bucket; bucket b holds chunks of 2^b..2^(b+1)-1
+	 *  granules. */
+	uint32_t bucket_chunks[SYS_HEAP_MAX_BUCKETS];
+};
+
+/** Fill `info` from one walk of the heap. O(number of chunks).
+ *  @return 0, or ::SYS_HEAP_ERR_INVALID for a NULL/unformatted heap. */
+int sys_heap_info_get(struct sys_heap *heap, struct sys_heap_info *info);
+
+/**
+ * Print a heap report: totals, the per-bucket table, the largest free
+ * block, the free chunk count and the fragmentation figure, and with
+ * `every_chunk` one line per chunk. O(number of chunks).
+ */
+void sys_heap_report(struct sys_heap *heap, sys_heap_print_t print, void *ctx, bool every_chunk);
+
+/**
+ * Print every live block with its size and, when tracing is on, its
+ * caller and site: at shutdown or at a quiet point, what is left is a
+ * leak. O(number of chunks).
+ */
+void sys_heap_leak_report(struct sys_heap *heap, sys_heap_print_t print, void *ctx);
+
+/** Callbacks told of every successful operation on one heap (with
+ *  ::SYS_HEAP_LISTENERS on). Any member may be NULL. They run inside the
+ *  heap call, under the caller's lock: keep them short, and do not call
+ *  the heap from them. */
+struct sys_heap_listener {
+	/** A block of `bytes` (as requested) was handed out at `mem`. */
+	void (*on_alloc)(void *ctx, struct sys_heap *heap, void *mem, size_t bytes);
+	/** The block at `mem` was freed. */
+	void (*on_free)(void *ctx, struct sys_heap *heap, void *mem);
+	/** realloc moved or resized `old_mem` to `new_mem` of `bytes`. */
+	void (*on_resize)(void *ctx, struct sys_heap *heap, void *old_mem, void *new_mem,
+			  size_t bytes);
+	void *ctx; /**< Passed to every callback. */
+};
+
+/** Attach a listener (NULL detaches). The struct must outlive the heap's
+ *  use of it. No effect when ::SYS_HEAP_LISTENERS is 0. O(1). */
+void sys_heap_set_listener(struct sys_heap *heap, const struct sys_heap_listener *listener);
+
 /** Results of sys_heap_stress(). */
 struct sys_heap_stress_result {
 	uint32_t total_allocs;      /**< Allocation attempts. */
@@ -300,6 +409,9 @@ struct sys_heap_stress_result {
  *                       is taken as 100).
  * @param seed           PRNG seed; the same seed runs the same sequence.
  * @param result         Filled with the run's counts.
+ *
+ * When the operations are done the rig frees every block still live, so
+ * the heap ends as empty as it started; those frees count in total_frees.
  */
 void sys_heap_stress(void *(*alloc_fn)(void *arg, size_t bytes),
 		     void (*free_fn)(void *arg, void *p), void *arg,

@@ -59,21 +59,53 @@
 #define SYS_HEAP_STATS 1
 #endif
 
-/** Hardening level: no checks at all. */
+/** Hardening level: no checks at all; the same code as a build without
+ *  hardening. */
 #define SYS_HEAP_HARDENING_NONE 0
 /** Hardening level: free and realloc reject pointers that are not live
- *  blocks of this heap (double free, foreign, misaligned, interior) and
- *  detect a clobbered header of the next chunk. */
+ *  blocks of this heap (double free, foreign, misaligned, interior, another
+ *  heap's) and detect a clobbered header of the next chunk. No extra bytes;
+ *  about 20 instructions per free. */
 #define SYS_HEAP_HARDENING_BASIC 1
+/** Hardening level: BASIC plus a checked guard header before every block
+ *  and a canary after it, keyed by a per-heap secret. Checked at free,
+ *  realloc and validate. 8 bytes (16 on 64-bit) before each block and at
+ *  least 4 after it. */
+#define SYS_HEAP_HARDENING_GUARDS 2
+/** Hardening level: GUARDS plus poisoning: freed memory is filled with a
+ *  pattern that is checked when it is handed out again, so a write after
+ *  free is caught. Free and alloc become O(block size). */
+#define SYS_HEAP_HARDENING_POISON 3
+/** Hardening level: POISON plus a full sys_heap_validate() on entry to
+ *  every operation. O(heap) per call: debug builds only. */
+#define SYS_HEAP_HARDENING_FULL 4
 
 /**
- * How much checking free and realloc do on the pointer they are given.
- * `BASIC` (the default) costs about 15 instructions per free and turns
- * double frees, foreign pointers and header overflows into a call of the
- * error hook instead of silent corruption. `NONE` trusts the caller.
+ * How much checking the heap does; each level includes the ones below.
+ * Default BASIC: it turns double frees, foreign pointers and header
+ * overflows into a call of the error hook instead of silent corruption.
  */
 #ifndef SYS_HEAP_HARDENING
 #define SYS_HEAP_HARDENING SYS_HEAP_HARDENING_BASIC
+#endif
+
+/**
+ * Allocation-site tracing: each live block records the return address of
+ * the call that allocated it, and the file and line when it was allocated
+ * through SYS_HEAP_ALLOC_HERE(). Read back with sys_heap_get_caller() and
+ * listed by sys_heap_leak_report(). Costs two pointers per block. Default 0.
+ */
+#ifndef SYS_HEAP_TRACE_CALLERS
+#define SYS_HEAP_TRACE_CALLERS 0
+#endif
+
+/**
+ * Listener hooks: a per-heap struct of callbacks told of every alloc, free
+ * and resize, for tracing tools. Costs a pointer per heap and a test per
+ * operation. Default 0.
+ */
+#ifndef SYS_HEAP_LISTENERS
+#define SYS_HEAP_LISTENERS 0
 #endif
 
 #endif /* SYS_HEAP_CONFIG_H */

@@ -70,6 +70,12 @@ struct z_heap {
 	size_t allocated_bytes;     /**< Bytes in live chunks, headers included. */
 	size_t max_allocated_bytes; /**< Peak of allocated_bytes since reset. */
 #endif
+#if SYS_HEAP_HARDENING >= SYS_HEAP_HARDENING_GUARDS
+	uint32_t guard_key; /**< Keys the guard words of this heap. */
+#endif
+#if SYS_HEAP_LISTENERS
+	const struct sys_heap_listener *listener; /**< NULL when none. */
+#endif
 	/** Called on a detected misuse; NULL means the default hook. */
 	sys_heap_error_hook_t error_hook;
 	/** Head chunk id of each bucket's circular free list; 0 when empty. */
@@ -86,6 +92,16 @@ struct z_heap {
 				 : Z_SYS_HEAP_LOG2_16((uint64_t)(x)))
 
 #define Z_SYS_HEAP_ROUND_UP(x, a) ((((x) + (a) - 1u) / (a)) * (a))
+
+/* Per-block bytes that hardening and tracing add before the memory (kept
+ * a multiple of the natural alignment) and after it. */
+#define Z_SYS_HEAP_BLOCK_PREFIX_BYTES                                                     \
+	Z_SYS_HEAP_ROUND_UP((SYS_HEAP_TRACE_CALLERS ? 2u * sizeof(void *) : 0u) +          \
+				    (SYS_HEAP_HARDENING >= SYS_HEAP_HARDENING_GUARDS           \
+					     ? 2u * sizeof(size_t)                             \
+					     : 0u),                                            \
+			    SYS_HEAP_NATURAL_ALIGN)
+#define Z_SYS_HEAP_BLOCK_TAIL_BYTES (SYS_HEAP_HARDENING >= SYS_HEAP_HARDENING_GUARDS ? 4u : 0u)
 
 /* Header bytes a heap of about `bytes` gets: conservative near the
  * small/big switch so that the sizing macros never undershoot. */
@@ -111,7 +127,7 @@ struct z_heap {
  */
 #define SYS_HEAP_OVERHEAD(n) \
 	((SYS_HEAP_NATURAL_ALIGN - 1u) + Z_SYS_HEAP_CHUNK0_BYTES(n) + \
-	 2u * Z_SYS_HEAP_HDR_BYTES(n))
+	 2u * Z_SYS_HEAP_HDR_BYTES(n) + Z_SYS_HEAP_BLOCK_PREFIX_BYTES)
 
 /**
  * The smallest region, at any start address, that holds a heap with room
@@ -127,7 +143,7 @@ struct z_heap {
  */
 #define SYS_HEAP_BYTES_FOR(n) \
 	(SYS_HEAP_OVERHEAD((n) + 512u) + \
-	 Z_SYS_HEAP_ROUND_UP((size_t)(n), SYS_HEAP_NATURAL_ALIGN) + \
+	 Z_SYS_HEAP_ROUND_UP((size_t)(n) + Z_SYS_HEAP_BLOCK_TAIL_BYTES, SYS_HEAP_NATURAL_ALIGN) + \
 	 SYS_HEAP_NATURAL_ALIGN)
 
 #endif /* SYS_HEAP_LAYOUT_H */

@@ -60,6 +60,11 @@ enum chunk_field {
 #define SYSHEAP_UNLIKELY(x) (x)
 #endif
 
+/* Bytes each block carries before and after its memory for the hardening
+ * level and tracing in force (hardening.h says what goes there). */
+#define BLOCK_PREFIX_BYTES Z_SYS_HEAP_BLOCK_PREFIX_BYTES
+#define BLOCK_TAIL_BYTES Z_SYS_HEAP_BLOCK_TAIL_BYTES
+
 /* Layout assumptions the accessors rely on. */
 _Static_assert(CHUNK_UNIT == 8u, "fields of a big header must fit one unit");
 _Static_assert(sizeof(void *) == 4u || sizeof(void *) == 8u, "32- or 64-bit targets only");
@@ -231,7 +236,7 @@ static inline size_t chunk_usable_bytes(const struct z_heap *h, chunkid_t c)
 static inline chunksz_t bytes_to_chunksz(const struct z_heap *h, size_t bytes)
 {
 	size_t granule_bytes = (size_t)CHUNK_UNIT << h->granule_shift;
-	size_t total = bytes + h->mem_offset + granule_bytes - 1u;
+	size_t total = bytes + BLOCK_TAIL_BYTES + h->mem_offset + granule_bytes - 1u;
 
 	return (chunksz_t)((total & ~(granule_bytes - 1u)) / CHUNK_UNIT);
 }
@@ -262,5 +267,6 @@ chunkid_t z_sysheap_alloc_chunk(struct z_heap *h, chunksz_t size, uint32_t loops
 chunkid_t z_sysheap_live_chunk(struct sys_heap *heap, void *mem, void *caller);
 void z_sysheap_account_alloc(struct z_heap *h, chunksz_t size);
 void z_sysheap_account_free(struct z_heap *h, chunksz_t size);
+void z_sysheap_free_block(struct sys_heap *heap, chunkid_t c);
 
 #endif /* SYSHEAP_CHUNK_H */

@@ -1,8 +1,9 @@
 /*
  * heap.c: the hot path. Free lists and buckets, alloc, free, split and
- * merge, and the pointer check that guards free.
+ * merge.
  */
-#include "chunk.h"
+#include "hardening.h"
+#include "listeners.h"
 
 #define ALL_BITS_FROM(b) (~((2u << (b)) - 1u)) /* bits strictly above b */
 
@@ -86,10 +87,12 @@ void z_sysheap_free_chunk(struct z_heap *h, chunkid_t c)
 	if (!chunk_used(h, right)) {
 		z_sysheap_free_list_remove(h, right);
 		size += chunk_size(h, right);
+		block_retire_header(h, right);
 	}
 	if (!chunk_used(h, left)) {
 		z_sysheap_free_list_remove(h, left);
 		size += chunk_size(h, left);
+		block_retire_header(h, c);
 		c = left;
 	}
 	chunk_resize(h, c, size, false);
@@ -155,13 +158,15 @@ chunkid_t z_sysheap_alloc_chunk(struct z_heap *h, chunksz_t size, uint32_t loops
 	return c;
 }
 
-/* Common body of every allocating call: `bytes` is checked here, once. */
-static void *alloc_with_loops(struct sys_heap *heap, size_t bytes, uint32_t loops)
+/* Common body of the plain allocating calls: `bytes` is checked here, once. */
+static void *alloc_block(struct sys_heap *heap, size_t bytes, uint32_t loops, void *caller,
+			 const struct sys_heap_site *site)
 {
 	struct z_heap *h = (heap != NULL) ? heap->heap : NULL;
 
 	/* bytes - 1 wraps for 0, so one compare rejects both 0 and too big. */
-	if (SYSHEAP_UNLIKELY(h == NULL || bytes - 1u >= h->max_request)) {
+	if (SYSHEAP_UNLIKELY(h == NULL || bytes - 1u >= h->max_request) ||
+	    !heap_entry_ok(heap, caller)) {
 		return NULL;
 	}
 	chunksz_t size = bytes_to_chunksz(h, bytes);
@@ -172,13 +177,17 @@ static void *alloc_with_loops(struct sys_heap *heap, size_t bytes, uint32_t loop
 	}
 	chunk_set_used(h, c, true);
 	z_sysheap_split_tail(h, c, size);
-	z_sysheap_account_alloc(h, chunk_size(h, c));
-	return chunk_mem(h, c);
+	return notify_alloc(heap, block_hand_out(heap, c, bytes, caller, site), bytes);
 }
 
 void *sys_heap_alloc(struct sys_heap *heap, size_t bytes)
 {
-	return alloc_with_loops(heap, bytes, SYS_HEAP_ALLOC_LOOPS);
+	return alloc_block(heap, bytes, SYS_HEAP_ALLOC_LOOPS, __builtin_return_address(0), NULL);
+}
+
+void *sys_heap_alloc_at(struct sys_heap *heap, size_t bytes, const struct sys_heap_site *site)
+{
+	return alloc_block(heap, bytes, SYS_HEAP_ALLOC_LOOPS, __builtin_return_address(0), site);
 }
 
 void *sys_heap_alloc_effort(struct sys_heap *heap, size_t bytes, enum sys_heap_effort effort)
@@ -190,74 +199,17 @@ void *sys_heap_alloc_effort(struct sys_heap *heap, size_t bytes, enum sys_heap_e
 	} else if (effort == SYS_HEAP_EFFORT_FIT) {
 		loops = SYS_HEAP_FIT_LOOPS;
 	}
-	return alloc_with_loops(heap, bytes, loops);
+	return alloc_block(heap, bytes, loops, __builtin_return_address(0), NULL);
 }
 
-__attribute__((weak)) void sys_heap_default_error_hook(struct sys_heap *heap, void *mem,
-						       enum sys_heap_error error, void *caller)
-{
-	(void)heap;
-	(void)mem;
-	(void)error;
-	(void)caller;
-}
-
-void sys_heap_set_error_hook(struct sys_heap *heap, sys_heap_error_hook_t hook)
-{
-	if (heap != NULL && heap->heap != NULL) {
-		heap->heap->error_hook = hook;
-	}
-}
-
-#if SYS_HEAP_HARDENING >= SYS_HEAP_HARDENING_BASIC
-static chunkid_t report(struct sys_heap *heap, void *mem, enum sys_heap_error error, void *caller)
-{
-	sys_heap_error_hook_t hook = heap->heap->error_hook;
-
-	(hook != NULL ? hook : sys_heap_default_error_hook)(heap, mem, error, caller);
-	return 0u;
-}
-
-/* Prove `mem` is the start of a live block of this heap before anything
- * trusts its header. Every read stays inside the heap, whatever `mem` is. */
-static chunkid_t checked_live_chunk(struct sys_heap *heap, void *mem, void *caller)
+/* Give a live block back: poison it when asked to, count it, merge it. */
+void z_sysheap_free_block(struct sys_heap *heap, chunkid_t c)
 {
 	struct z_heap *h = heap->heap;
-	uintptr_t addr = (uintptr_t)mem;
-	uintptr_t lowest = (uintptr_t)chunk_mem(h, first_chunk(h));
-	uintptr_t limit = (uintptr_t)chunk_mem(h, h->end_chunk);
-	uintptr_t granule_bytes = (uintptr_t)CHUNK_UNIT << h->granule_shift;
 
-	if (addr < lowest || addr >= limit || ((addr - lowest) & (granule_bytes - 1u)) != 0u) {
-		return report(heap, mem, SYS_HEAP_ERR_FOREIGN_POINTER, caller);
-	}
-	chunkid_t c = mem_to_chunk(h, mem);
-
-	if (!chunk_used(h, c)) {
-		return report(heap, mem, SYS_HEAP_ERR_DOUBLE_FREE, caller);
-	}
-	chunksz_t size = chunk_size(h, c);
-	chunksz_t left = left_size(h, c);
-
-	if (size < min_chunk_size(h) || size > h->end_chunk - c ||
-	    left_size(h, c + size) != size || left > c || right_chunk(h, c - left) != c) {
-		return report(heap, mem, SYS_HEAP_ERR_CORRUPT_HEADER, caller);
-	}
-	return c;
-}
-#endif
-
-chunkid_t z_sysheap_live_chunk(struct sys_heap *heap, void *mem, void *caller)
-{
-	if (heap == NULL || heap->heap == NULL) {
-		return 0u;
-	}
-#if SYS_HEAP_HARDENING >= SYS_HEAP_HARDENING_BASIC
-	return checked_live_chunk(heap, mem, caller);
-#else
-	(void)caller;
-	return mem_to_chunk(heap->heap, mem);
-#endif
+	block_retire(h, c);
+	z_sysheap_account_free(h, chunk_size(h, c));
+	z_sysheap_free_chunk(h, c);
 }
 
 void sys_heap_free(struct sys_heap *heap, void *mem)
@@ -268,10 +220,8 @@ void sys_heap_free(struct sys_heap *heap, void *mem)
 	chunkid_t c = z_sysheap_live_chunk(heap, mem, __builtin_return_address(0));
 
 	if (c != 0u) {
-		struct z_heap *h = heap->heap;
-
-		z_sysheap_account_free(h, chunk_size(h, c));
-		z_sysheap_free_chunk(h, c);
+		z_sysheap_free_block(heap, c);
+		notify_free(heap, mem);
 	}
 }
 
@@ -282,5 +232,5 @@ size_t sys_heap_usable_size(struct sys_heap *heap, void *mem)
 	}
 	chunkid_t c = z_sysheap_live_chunk(heap, mem, __builtin_return_address(0));
 
-	return (c != 0u) ? chunk_usable_bytes(heap->heap, c) : 0u;
+	return (c != 0u) ? block_bytes(heap->heap, c) : 0u;
 }

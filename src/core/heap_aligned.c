@@ -3,7 +3,8 @@
  * needs no support from the chunk layout: over-allocate, then give the
  * unaligned head and the unused tail back to the heap at once.
  */
-#include "chunk.h"
+#include "hardening.h"
+#include "listeners.h"
 
 static size_t heap_granule_bytes(const struct z_heap *h)
 {
@@ -15,7 +16,7 @@ static bool is_power_of_two(size_t x)
 	return x != 0u && (x & (x - 1u)) == 0u;
 }
 
-static void *aligned_alloc_from(struct sys_heap *heap, size_t align, size_t bytes)
+static void *aligned_alloc_from(struct sys_heap *heap, size_t align, size_t bytes, void *caller)
 {
 	struct z_heap *h = (heap != NULL) ? heap->heap : NULL;
 
@@ -25,13 +26,14 @@ static void *aligned_alloc_from(struct sys_heap *heap, size_t align, size_t byte
 	size_t natural = heap_granule_bytes(h);
 
 	if (align <= natural) {
-		return sys_heap_alloc(heap, bytes);
+		align = natural; /* no padding: plain alloc */
 	}
 	/* Rounding the start up to `align` skips at most align - natural
 	 * bytes; both checks together keep bytes + padding from overflowing. */
 	size_t padding = align - natural;
 
-	if (bytes - 1u >= h->max_request || padding > h->max_request - bytes) {
+	if (bytes - 1u >= h->max_request || padding > h->max_request - bytes ||
+	    !heap_entry_ok(heap, caller)) {
 		return NULL;
 	}
 	chunkid_t c0 = z_sysheap_alloc_chunk(h, bytes_to_chunksz(h, bytes + padding),
@@ -52,34 +54,40 @@ static void *aligned_alloc_from(struct sys_heap *heap, size_t align, size_t byte
 		z_sysheap_free_chunk(h, c0);
 	}
 	z_sysheap_split_tail(h, c, bytes_to_chunksz(h, bytes));
-	z_sysheap_account_alloc(h, chunk_size(h, c));
-	return (void *)mem;
+	return block_hand_out(heap, c, bytes, caller, NULL);
 }
 
 void *sys_heap_aligned_alloc(struct sys_heap *heap, size_t align, size_t bytes)
 {
-	return aligned_alloc_from(heap, align, bytes);
+	void *mem = aligned_alloc_from(heap, align, bytes, __builtin_return_address(0));
+
+	return notify_alloc(heap, mem, bytes);
 }
 
-/* Resize c to `size` units without moving it, when it already has the
- * room or its free right neighbour supplies it. */
-static bool resize_in_place(struct z_heap *h, chunkid_t c, chunksz_t size)
+/* Resize the live block c to hold `bytes` without moving it, when it
+ * already has the room or its free right neighbour supplies it. */
+static bool resize_in_place(struct sys_heap *heap, chunkid_t c, size_t bytes, void *caller)
 {
+	struct z_heap *h = heap->heap;
+	chunksz_t size = bytes_to_chunksz(h, bytes);
 	chunksz_t have = chunk_size(h, c);
 	chunkid_t right = c + have;
 
 	if (size > have) {
-		if (chunk_used(h, right) || size - have > chunk_size(h, right)) {
+		/* Memory written while free is not taken in; the block moves. */
+		if (chunk_used(h, right) || size - have > chunk_size(h, right) ||
+		    !block_free_memory_clean(h, right)) {
 			return false;
 		}
 		z_sysheap_free_list_remove(h, right);
+		chunk_resize(h, c, have + chunk_size(h, right), true);
+	} else {
+		block_retire_tail(h, c, size);
 	}
 	z_sysheap_account_free(h, have);
-	if (size > have) {
-		chunk_resize(h, c, have + chunk_size(h, right), true);
-	}
 	z_sysheap_split_tail(h, c, size);
 	z_sysheap_account_alloc(h, chunk_size(h, c));
+	(void)block_arm(h, c, bytes, caller, NULL);
 	return true;
 }
 
@@ -90,7 +98,7 @@ static void *realloc_aligned(struct sys_heap *heap, void *mem, size_t align, siz
 		return NULL;
 	}
 	if (mem == NULL) {
-		return aligned_alloc_from(heap, align, bytes);
+		return notify_alloc(heap, aligned_alloc_from(heap, align, bytes, caller), bytes);
 	}
 	if (bytes == 0u) {
 		sys_heap_free(heap, mem);
@@ -104,19 +112,18 @@ static void *realloc_aligned(struct sys_heap *heap, void *mem, size_t align, siz
 	struct z_heap *h = heap->heap;
 
 	if (((uintptr_t)mem & (align - 1u)) == 0u && bytes <= h->max_request &&
-	    resize_in_place(h, c, bytes_to_chunksz(h, bytes))) {
-		return mem;
+	    resize_in_place(heap, c, bytes, caller)) {
+		return notify_resize(heap, mem, mem, bytes);
 	}
-	void *moved = aligned_alloc_from(heap, align, bytes);
+	void *moved = aligned_alloc_from(heap, align, bytes, caller);
 
 	if (moved != NULL) {
-		size_t old = chunk_usable_bytes(h, c);
+		size_t old = block_bytes(h, c);
 
 		__builtin_memcpy(moved, mem, old < bytes ? old : bytes);
-		z_sysheap_account_free(h, chunk_size(h, c));
-		z_sysheap_free_chunk(h, c);
+		z_sysheap_free_block(heap, c);
 	}
-	return moved;
+	return notify_resize(heap, mem, moved, bytes);
 }
 
 void *sys_heap_realloc(struct sys_heap *heap, void *mem, size_t bytes)

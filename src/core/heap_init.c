@@ -3,7 +3,7 @@
  * chunk 0 and the end marker go, write the descriptor, and file the one
  * free chunk in between.
  */
-#include "chunk.h"
+#include "hardening.h"
 
 /* Chunk sizes are stored shifted left by one (the used flag). */
 #define SMALL_MAX_UNITS SYS_HEAP_SMALL_MAX_UNITS
@@ -43,7 +43,11 @@ static bool plan_layout(uintptr_t start, uintptr_t end, size_t granule_bytes, bo
 			bool big, struct layout *out)
 {
 	size_t header = big ? 8u : 4u;
-	size_t offset = granular ? granule_bytes : header;
+	size_t offset = header + BLOCK_PREFIX_BYTES;
+
+	if (granular) {
+		offset = round_up(offset, granule_bytes);
+	}
 	chunksz_t granule = (chunksz_t)(granule_bytes / CHUNK_UNIT);
 
 	if (start > UINTPTR_MAX - offset - granule_bytes) {
@@ -68,7 +72,8 @@ static bool plan_layout(uintptr_t start, uintptr_t end, size_t granule_bytes, bo
 	uint32_t buckets = 32u - (uint32_t)__builtin_clz(end_chunk >> shift);
 	size_t descriptor = sizeof(struct z_heap) + buckets * sizeof(uint32_t);
 	chunksz_t chunk0 = (chunksz_t)(round_up(descriptor, granule_bytes) / CHUNK_UNIT);
-	chunksz_t smallest_block = (chunksz_t)(round_up(1u + offset, granule_bytes) / CHUNK_UNIT);
+	chunksz_t smallest_block =
+		(chunksz_t)(round_up(1u + BLOCK_TAIL_BYTES + offset, granule_bytes) / CHUNK_UNIT);
 
 	if (end_chunk < chunk0 || end_chunk - chunk0 < smallest_block) {
 		return false;
@@ -107,8 +112,11 @@ static void format(const struct layout *l)
 	h->mem_offset = l->mem_offset;
 	h->big = l->big ? 1u : 0u;
 	h->granule_shift = l->granule_shift;
-	h->max_request = chunk_bytes(free_units) - l->mem_offset;
+	h->max_request = chunk_bytes(free_units) - l->mem_offset - BLOCK_TAIL_BYTES;
 	h->error_hook = NULL;
+#if SYS_HEAP_LISTENERS
+	h->listener = NULL;
+#endif
 	for (uint32_t b = 0u; b < bucket_count(h); b++) {
 		h->buckets[b] = 0u;
 	}
@@ -159,6 +167,16 @@ bool sys_heap_init_with(struct sys_heap *heap, void *mem, size_t bytes,
 	}
 	format(&l);
 	heap->heap = (struct z_heap *)l.base;
+#if HARDENING_GUARDS
+	heap->heap->guard_key = (options != NULL && options->guard_key != 0u)
+					? options->guard_key
+					: z_sysheap_default_guard_key(heap->heap);
+#endif
+#if HARDENING_POISON
+	chunkid_t first = first_chunk(heap->heap);
+
+	block_retire(heap->heap, first);
+#endif
 	return true;
 }
 

@@ -3,7 +3,7 @@
  * invariants listed in chunk.h, and it survives any corruption: every
  * read stays inside the heap and every loop is bounded.
  */
-#include "chunk.h"
+#include "hardening.h"
 
 /* Counts gathered by the walk in address order. */
 struct walk_totals {
@@ -16,6 +16,21 @@ static bool chunk_size_sane(const struct z_heap *h, chunkid_t c, chunksz_t size)
 {
 	return size >= min_chunk_size(h) && size <= h->end_chunk - c &&
 	       (size & (granule_units(h) - 1u)) == 0u;
+}
+
+/* Guards of live blocks (level GUARDS) and poison of free chunks (level
+ * POISON). Only called once the chunk's size is known to be sane. */
+static bool block_contents_sane(const struct z_heap *h, chunkid_t c, bool used)
+{
+#if HARDENING_GUARDS
+	enum sys_heap_error error;
+
+	if (used) {
+		return z_sysheap_guards_intact(h, c, &error);
+	}
+#endif
+	(void)used;
+	return block_free_memory_clean(h, c);
 }
 
 /* I1, I2, I3, I5: walk every chunk from the first to the end marker. */
@@ -31,6 +46,9 @@ static bool walk_chunks(const struct z_heap *h, struct walk_totals *t)
 
 		if (!chunk_size_sane(h, c, size) || left_size(h, c) != prev_size ||
 		    (!used && prev_free)) {
+			return false;
+		}
+		if (!block_contents_sane(h, c, used)) {
 			return false;
 		}
 		if (used) {
@@ -117,7 +135,7 @@ static bool check_descriptor(const struct sys_heap *heap, const struct z_heap *h
 	       first > 0u && first < h->end_chunk && (first & (granule - 1u)) == 0u &&
 	       (h->end_chunk & (granule - 1u)) == 0u && chunk_used(h, h->end_chunk) &&
 	       chunk_size(h, h->end_chunk) == 0u && h->mem_offset >= chunk_header_bytes(h) &&
-	       h->max_request == chunk_bytes(h->end_chunk - first) - h->mem_offset;
+	       h->max_request == chunk_bytes(h->end_chunk - first) - h->mem_offset - BLOCK_TAIL_BYTES;
 }
 
 bool sys_heap_validate(struct sys_heap *heap)

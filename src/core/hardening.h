@@ -1,0 +1,184 @@
+/*
+ * hardening.h: what each SYS_HEAP_HARDENING level and SYS_HEAP_TRACE_CALLERS
+ * add to a block, and the hooks the hot path calls. Everything here
+ * compiles to nothing at the levels that do not need it, so level 0 is the
+ * same code as a build without hardening.
+ *
+ * With guards or tracing, every block carries a prefix between its chunk
+ * header and the memory handed out:
+ *
+ *   [chunk header][caller][site][requested][check] | user memory | canary...
+ *                 `-- tracing --'`------ guards ----'               `- guards
+ *
+ * `check` is a keyed hash of the chunk id and the requested size, so
+ * neither stale data nor another heap's guard passes for it. The canary
+ * fills every byte from the end of the request to the end of the chunk.
+ */
+#ifndef SYSHEAP_HARDENING_H
+#define SYSHEAP_HARDENING_H
+
+#include "chunk.h"
+
+#define HARDENING_GUARDS (SYS_HEAP_HARDENING >= SYS_HEAP_HARDENING_GUARDS)
+#define HARDENING_POISON (SYS_HEAP_HARDENING >= SYS_HEAP_HARDENING_POISON)
+#define HARDENING_FULL (SYS_HEAP_HARDENING >= SYS_HEAP_HARDENING_FULL)
+#define BLOCK_HAS_PREFIX (HARDENING_GUARDS || SYS_HEAP_TRACE_CALLERS)
+
+#if BLOCK_HAS_PREFIX
+struct block_prefix {
+#if SYS_HEAP_TRACE_CALLERS
+	void *caller;
+	const struct sys_heap_site *site;
+#endif
+#if HARDENING_GUARDS
+	size_t requested;
+#if UINTPTR_MAX > 0xffffffffu
+	uint32_t unused; /* keeps `check` right against the memory */
+#endif
+	uint32_t check; /* last, so any underflow hits it first */
+#endif
+};
+_Static_assert(sizeof(struct block_prefix) <= BLOCK_PREFIX_BYTES, "prefix fits its room");
+#if HARDENING_GUARDS
+_Static_assert(offsetof(struct block_prefix, check) + sizeof(uint32_t) ==
+		       sizeof(struct block_prefix),
+	       "the check word ends where the memory begins");
+#endif
+#endif
+
+/* Fill byte of free memory at level POISON. */
+#define POISON_BYTE 0xa5u
+
+/* Free chunks keep their header and two links; what follows is poisoned. */
+static inline size_t chunk_meta_bytes(const struct z_heap *h)
+{
+	return 2u * chunk_header_bytes(h);
+}
+
+/* Report a misuse to the heap's error hook. Returns 0, the "no chunk"
+ * value, so checks can `return z_sysheap_report(...)`. */
+chunkid_t z_sysheap_report(struct sys_heap *heap, void *mem, enum sys_heap_error error,
+			   void *caller);
+
+/* Key of a heap whose options gave none. */
+uint32_t z_sysheap_default_guard_key(const struct z_heap *h);
+
+/* Guards and tracing: write the prefix and canary of a block handed out
+ * for `bytes` (hardening.c). */
+void *z_sysheap_block_arm(struct z_heap *h, chunkid_t c, size_t bytes, void *caller,
+			  const struct sys_heap_site *site);
+/* True when the guard header and canary of used chunk c are intact. */
+bool z_sysheap_guards_intact(const struct z_heap *h, chunkid_t c, enum sys_heap_error *error);
+/* True when every byte in [from, to) still holds the poison pattern. */
+bool z_sysheap_poison_intact(const uint8_t *from, const uint8_t *to);
+void z_sysheap_poison(uint8_t *from, uint8_t *to);
+
+/* The bytes a caller may use in a live block. */
+static inline size_t block_bytes(const struct z_heap *h, chunkid_t c)
+{
+#if HARDENING_GUARDS
+	const struct block_prefix *p = (const struct block_prefix *)chunk_mem(h, c) - 1;
+
+	return p->requested;
+#else
+	return chunk_usable_bytes(h, c);
+#endif
+}
+
+/* Write the prefix and canary of a block now holding `bytes`. */
+static inline void *block_arm(struct z_heap *h, chunkid_t c, size_t bytes, void *caller,
+			      const struct sys_heap_site *site)
+{
+#if BLOCK_HAS_PREFIX
+	return z_sysheap_block_arm(h, c, bytes, caller, site);
+#else
+	(void)bytes;
+	(void)caller;
+	(void)site;
+	return chunk_mem(h, c);
+#endif
+}
+
+/* True unless free chunk c was written while free (level POISON). */
+static inline bool block_free_memory_clean(const struct z_heap *h, chunkid_t c)
+{
+#if HARDENING_POISON
+	return z_sysheap_poison_intact(chunk_addr(h, c) + chunk_meta_bytes(h),
+				       chunk_addr(h, right_chunk(h, c)));
+#else
+	(void)h;
+	(void)c;
+	return true;
+#endif
+}
+
+/* Finish an allocation: count it, check the memory was not written while
+ * free, and arm its guards. NULL when a write after free was found; the
+ * chunk then stays allocated, out of circulation. */
+static inline void *block_hand_out(struct sys_heap *heap, chunkid_t c, size_t bytes,
+				   void *caller, const struct sys_heap_site *site)
+{
+	struct z_heap *h = heap->heap;
+	bool clean = block_free_memory_clean(h, c);
+	void *mem = block_arm(h, c, bytes, caller, site);
+
+	z_sysheap_account_alloc(h, chunk_size(h, c));
+	if (!clean) {
+		(void)z_sysheap_report(heap, mem, SYS_HEAP_ERR_USE_AFTER_FREE, caller);
+		return NULL;
+	}
+	return mem;
+}
+
+/* A block is being freed: poison its body so a later write shows. */
+static inline void block_retire(struct z_heap *h, chunkid_t c)
+{
+#if HARDENING_POISON
+	z_sysheap_poison(chunk_addr(h, c) + chunk_meta_bytes(h), chunk_addr(h, right_chunk(h, c)));
+#else
+	(void)h;
+	(void)c;
+#endif
+}
+
+/* A chunk was merged into its left neighbour: its header and links are
+ * now free memory inside that chunk, and are poisoned like the rest. */
+static inline void block_retire_header(struct z_heap *h, chunkid_t c)
+{
+#if HARDENING_POISON
+	z_sysheap_poison(chunk_addr(h, c), chunk_addr(h, c) + chunk_meta_bytes(h));
+#else
+	(void)h;
+	(void)c;
+#endif
+}
+
+/* A live block shrinks to `keep` units: the part it gives up is user
+ * data, so poison it before it becomes free memory. */
+static inline void block_retire_tail(struct z_heap *h, chunkid_t c, chunksz_t keep)
+{
+#if HARDENING_POISON
+	z_sysheap_poison(chunk_addr(h, c + keep), chunk_addr(h, right_chunk(h, c)));
+#else
+	(void)h;
+	(void)c;
+	(void)keep;
+#endif
+}
+
+/* Level FULL: the whole heap must be valid before any operation. */
+static inline bool heap_entry_ok(struct sys_heap *heap, void *caller)
+{
+#if HARDENING_FULL
+	if (!sys_heap_validate(heap)) {
+		(void)z_sysheap_report(heap, NULL, SYS_HEAP_ERR_CORRUPT_HEAP, caller);
+		return false;
+	}
+#else
+	(void)heap;
+	(void)caller;
+#endif
+	return true;
+}
+
+#endif /* SYSHEAP_HARDENING_H */
