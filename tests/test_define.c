@@ -13,12 +13,15 @@
 #include "sys_heap_define.h"
 #include "tests.h"
 
-#define PLAIN_BYTES 1024u
-#define ALIGNED_BYTES 768u
-#define ALIGNED_ALIGN 256u
-#define IN_BYTES 640u
-#define DMA_BYTES 2048u
+/* Small: these live in every test firmware's RAM, the micro:bit's too. */
+#define PLAIN_BYTES 384u
+#define ALIGNED_BYTES 320u
+#define ALIGNED_ALIGN 64u
+#define IN_BYTES 256u
+#define DMA_BYTES 512u
 #define DMA_GRANULE 32u
+/* A block every one of them holds. */
+#define DEFINED_BLOCK 48u
 
 SYS_HEAP_DEFINE(test_define_plain, PLAIN_BYTES);
 SYS_HEAP_DEFINE_ALIGNED(test_define_aligned, ALIGNED_BYTES, ALIGNED_ALIGN);
@@ -104,9 +107,9 @@ static void test_formatted(void)
 		CHECK(sys_heap_validate(heap));
 		/* The buffer is aligned as declared: natural, or more. */
 		CHECK(is_aligned(heap->init_mem, align));
-		void *p = sys_heap_alloc(heap, 100u);
+		void *p = sys_heap_alloc(heap, DEFINED_BLOCK);
 
-		if (check_block(heap, p, 100u, align)) {
+		if (check_block(heap, p, DEFINED_BLOCK, align)) {
 			memset(p, 0x42, sys_heap_usable_size(heap, p));
 			if (expected[i].granule != 0u) {
 				CHECK_EQ(sys_heap_usable_size(heap, p) % expected[i].granule, 0u);
@@ -130,10 +133,10 @@ static void test_init_all_again(void)
 	struct sys_memory_stats before[EXPECTED_COUNT];
 
 	for (size_t i = 0u; i < EXPECTED_COUNT; i++) {
-		blocks[i] = sys_heap_alloc(expected[i].heap, 64u);
+		blocks[i] = sys_heap_alloc(expected[i].heap, DEFINED_BLOCK);
 		CHECK(blocks[i] != NULL);
 		if (blocks[i] != NULL) {
-			fill_pattern(blocks[i], 64u, (uint32_t)i);
+			fill_pattern(blocks[i], DEFINED_BLOCK, (uint32_t)i);
 		}
 		before[i] = heap_stats(expected[i].heap);
 	}
@@ -143,8 +146,8 @@ static void test_init_all_again(void)
 
 		CHECK_STATS_EQUAL(&after, &before[i]);
 		if (blocks[i] != NULL) {
-			CHECK(pattern_intact(blocks[i], 64u, (uint32_t)i));
-			CHECK(sys_heap_usable_size(expected[i].heap, blocks[i]) >= 64u);
+			CHECK(pattern_intact(blocks[i], DEFINED_BLOCK, (uint32_t)i));
+			CHECK(sys_heap_usable_size(expected[i].heap, blocks[i]) >= DEFINED_BLOCK);
 		}
 		sys_heap_free(expected[i].heap, blocks[i]);
 		CHECK(sys_heap_validate(expected[i].heap));
