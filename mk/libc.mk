@@ -105,8 +105,10 @@ LIBC_LIBSTDCXX_newlib   = /usr/lib/arm-none-eabi/lib/$(call libc_multidir,$(1))/
 LIBC_LIBSTDCXX_picolibc = /usr/lib/picolibc/arm-none-eabi/lib/$(call libc_multidir,$(1))/libstdc++.a
 libc_cxx_exceptions = $(shell $(CROSS)nm -A $(call LIBC_LIBSTDCXX_$(2),$(1)) 2>/dev/null | \
 	grep -q 'functexcept.o:.* U __cxa_throw' && echo 1 || echo 0)
-$(foreach c,$(sort $(foreach b,$(LIBC_TEST_BOARDS),$($(b)_CPU))),$(foreach f,$(LIBC_FLAVOURS),\
-	$(eval LIBC_CXX_EXC_$(c)_$(f) := $(call libc_cxx_exceptions,$(c),$(f)))))
+# $(call libc_cxx_exc,cpu,libc): 1 or 0, asked once per make and only when
+# a recipe needs it, so parsing the Makefile stays quick.
+libc_cxx_exc = $(or $(LIBC_CXX_EXC_$(1)_$(2)),$(eval LIBC_CXX_EXC_$(1)_$(2) := \
+	$(call libc_cxx_exceptions,$(1),$(2)))$(LIBC_CXX_EXC_$(1)_$(2)))
 
 LIBC_FW_CFLAGS   := -std=gnu11 $(WARN)
 LIBC_FW_CXXFLAGS_EXC0 := -std=gnu++17 $(WARN) -fno-exceptions -fno-rtti -fno-threadsafe-statics
@@ -117,7 +119,7 @@ LIBC_FW_INCLUDES := -Iinclude -Iboards/common -Itests -Itests/libc
 libc_fw_flags = $(LIBC_SPECS_$(2)) $(call target_flags,$($(1)_CPU)) $(LIBC_FW_INCLUDES) \
 	$(CONFIG_DEFS) $($(1)_DEFS) -DLIBC_TEST_FLAVOUR='"$(2)"' \
 	-DLIBC_TEST_HEAP_BYTES=$(LIBC_TEST_HEAP_$(1))u \
-	-DLIBC_TEST_CXX_EXCEPTIONS=$(LIBC_CXX_EXC_$($(1)_CPU)_$(2)) -MMD -MP
+	-DLIBC_TEST_CXX_EXCEPTIONS=$(call libc_cxx_exc,$($(1)_CPU),$(2)) -MMD -MP
 
 LIBC_FW_LDFLAGS := -nostartfiles -Wl,--orphan-handling=warn -Wl,--fatal-warnings \
 	-Lboards/common -Lld -Ltests/libc
@@ -152,7 +154,7 @@ $(call libc_objdir,$(1),$(2),$(3))/%.o: %.cpp
 	@mkdir -p $$(@D)
 	@echo "CXX   $$@"
 	@$$(TARGET_CXX) $$(call libc_fw_flags,$(1),$(2)) $(4) \
-		$$(LIBC_FW_CXXFLAGS_EXC$$(LIBC_CXX_EXC_$$($(1)_CPU)_$(2))) -c $$< -o $$@
+		$$(LIBC_FW_CXXFLAGS_EXC$$(call libc_cxx_exc,$$($(1)_CPU),$(2))) -c $$< -o $$@
 endef
 
 # $(call libc_link,board,libc,program,mode,extra link flags,scripts): the link

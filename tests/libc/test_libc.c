@@ -247,6 +247,45 @@ static void test_aligned(void)
 	CHECK_EQ(system_heap_allocated(), before);
 }
 
+/* aligned_alloc from every starting phase of the free space: k small
+ * blocks (three chunk units each) shift where the next free chunk's memory
+ * begins, so the padding in front of the aligned block takes every size
+ * the layout allows. Big heaps (over 256 KiB, 8-byte headers: the all-RAM
+ * heap of most boards) and small ones differ here. */
+static void test_aligned_phases(void)
+{
+	size_t before = system_heap_allocated();
+	bool ok = true;
+
+	for (unsigned k = 0u; k < 8u; k++) {
+		void *small[8] = { NULL };
+
+		for (unsigned i = 0u; i < k; i++) {
+			small[i] = malloc(16);
+		}
+		for (size_t align = 16u; align <= 256u; align *= 2u) {
+			void *a = aligned_alloc(align, 40);
+
+			ok = ok && a != NULL && ((uintptr_t)a & (align - 1u)) == 0u &&
+			     system_heap_valid();
+			if (a != NULL) {
+				memset(a, 0x3C, 40);
+			}
+			free(a);
+			ok = ok && system_heap_valid();
+		}
+		for (unsigned i = 0u; i < k; i++) {
+			free(small[i]);
+		}
+		if (!ok) {
+			printf("aligned_alloc broke the heap after %u small blocks\n", k);
+			break;
+		}
+	}
+	CHECK(ok);
+	CHECK_EQ(system_heap_allocated(), before);
+}
+
 static void test_usable_size_and_mallinfo(void)
 {
 	void *p = malloc(13);
@@ -572,6 +611,7 @@ int main(void)
 	test_qsort();
 	test_calloc();
 	test_realloc();
+	test_aligned_phases();
 	test_aligned();
 	test_usable_size_and_mallinfo();
 	test_enomem();
