@@ -1,0 +1,104 @@
+/*
+ * heap_trace.c: allocation-site tracing (SYS_HEAP_TRACE_CALLERS) read
+ * back: who allocated a block, and the leak report of every live block.
+ */
+#include "hardening.h"
+#include "text.h"
+
+#if SYS_HEAP_TRACE_CALLERS
+static const struct block_prefix *traced_prefix(struct sys_heap *heap, void *mem)
+{
+	if (mem == NULL) {
+		return NULL;
+	}
+	chunkid_t c = z_sysheap_live_chunk(heap, mem, __builtin_return_address(0));
+
+	return (c != 0u) ? (const struct block_prefix *)chunk_mem(heap->heap, c) - 1 : NULL;
+}
+#endif
+
+void *sys_heap_get_caller(struct sys_heap *heap, void *mem)
+{
+#if SYS_HEAP_TRACE_CALLERS
+	const struct block_prefix *p = traced_prefix(heap, mem);
+
+	return (p != NULL) ? p->caller : NULL;
+#else
+	(void)heap;
+	(void)mem;
+	return NULL;
+#endif
+}
+
+const struct sys_heap_site *sys_heap_get_site(struct sys_heap *heap, void *mem)
+{
+#if SYS_HEAP_TRACE_CALLERS
+	const struct block_prefix *p = traced_prefix(heap, mem);
+
+	return (p != NULL) ? p->site : NULL;
+#else
+	(void)heap;
+	(void)mem;
+	return NULL;
+#endif
+}
+
+struct leak_walk {
+	struct sys_heap *heap;
+	struct text_line line;
+	size_t blocks;
+	size_t bytes;
+};
+
+static void print_live_block(void *ctx, void *mem, size_t bytes, bool used)
+{
+	struct leak_walk *w = ctx;
+
+	if (!used) {
+		return;
+	}
+	chunkid_t c = mem_to_chunk(w->heap->heap, mem);
+
+	bytes = block_bytes(w->heap->heap, c);
+	w->blocks++;
+	w->bytes += bytes;
+	z_sysheap_text_str(&w->line, "  ");
+	z_sysheap_text_hex(&w->line, (uintptr_t)mem);
+	z_sysheap_text_str(&w->line, " ");
+	z_sysheap_text_dec(&w->line, bytes);
+	z_sysheap_text_str(&w->line, " bytes");
+#if SYS_HEAP_TRACE_CALLERS
+	const struct block_prefix *p = (const struct block_prefix *)mem - 1;
+
+	z_sysheap_text_str(&w->line, " caller ");
+	z_sysheap_text_hex(&w->line, (uintptr_t)p->caller);
+	if (p->site != NULL) {
+		z_sysheap_text_str(&w->line, " at ");
+		z_sysheap_text_str(&w->line, p->site->file);
+		z_sysheap_text_str(&w->line, ":");
+		z_sysheap_text_dec(&w->line, (size_t)p->site->line);
+	}
+#endif
+	z_sysheap_text_end(&w->line);
+}
+
+void sys_heap_leak_report(struct sys_heap *heap, sys_heap_print_t print, void *ctx)
+{
+	if (print == NULL || heap == NULL || heap->heap == NULL) {
+		return;
+	}
+	struct leak_walk w = { .heap = heap };
+
+	z_sysheap_text_start(&w.line, print, ctx);
+	z_sysheap_text_str(&w.line, "live blocks of heap ");
+	z_sysheap_text_hex(&w.line, (uintptr_t)heap->init_mem);
+	z_sysheap_text_str(&w.line, ":");
+	z_sysheap_text_end(&w.line);
+	sys_heap_walk(heap, print_live_block, &w);
+	z_sysheap_text_str(&w.line, "  ");
+	z_sysheap_text_dec(&w.line, w.blocks);
+	z_sysheap_text_str(&w.line, " live blocks, ");
+	z_sysheap_text_dec(&w.line, w.bytes);
+	z_sysheap_text_str(&w.line, " bytes");
+	z_sysheap_text_end(&w.line);
+}
