@@ -173,3 +173,57 @@ struct walk_summary walk_heap(struct sys_heap *heap, size_t granule)
 	sys_heap_walk(heap, walk_summarise, &w);
 	return w;
 }
+
+size_t text_length(const char *s)
+{
+	size_t n = 0u;
+
+	while (s[n] != '\0') {
+		n++;
+	}
+	return n;
+}
+
+int text_compare(const char *a, const char *b)
+{
+	const unsigned char *x = (const unsigned char *)a;
+	const unsigned char *y = (const unsigned char *)b;
+
+	while (*x != 0u && *x == *y) {
+		x++;
+		y++;
+	}
+	return (int)*x - (int)*y;
+}
+
+bool text_contains(const char *haystack, const char *needle)
+{
+	for (;; haystack++) {
+		size_t i = 0u;
+
+		while (needle[i] != '\0' && haystack[i] == needle[i]) {
+			i++;
+		}
+		if (needle[i] == '\0') {
+			return true;
+		}
+		if (*haystack == '\0') {
+			return false;
+		}
+	}
+}
+
+void text_decimal(size_t value, char *out)
+{
+	char reversed[24];
+	size_t n = 0u;
+
+	do {
+		reversed[n++] = (char)('0' + value % 10u);
+		value /= 10u;
+	} while (value != 0u);
+	for (size_t i = 0u; i < n; i++) {
+		out[i] = reversed[n - 1u - i];
+	}
+	out[n] = '\0';
+}

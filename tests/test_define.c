@@ -81,12 +81,12 @@ static void test_registry(void)
 		const struct sys_heap_static *a = sys_heap_static_at(i - 1u);
 		const struct sys_heap_static *b = sys_heap_static_at(i);
 
-		CHECK(a != NULL && b != NULL && strcmp(a->name, b->name) < 0);
+		CHECK(a != NULL && b != NULL && text_compare(a->name, b->name) < 0);
 	}
 	for (size_t i = 0u; i < EXPECTED_COUNT; i++) {
 		const struct sys_heap_static *d = expected[i].entry;
 
-		CHECK(strcmp(d->name, expected[i].name) == 0);
+		CHECK(text_compare(d->name, expected[i].name) == 0);
 		CHECK_PTR_EQ(d->heap, expected[i].heap);
 		CHECK_PTR_EQ(d->mem, expected[i].heap->init_mem);
 		CHECK_EQ(d->bytes, expected[i].bytes);

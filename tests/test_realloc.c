@@ -156,10 +156,10 @@ static void test_grow_in_place(void)
 	struct walk_summary walk = walk_heap(&heap, SYS_HEAP_NATURAL_ALIGN);
 
 	CHECK_EQ(walk.used_chunks, 2u);
-#if SYS_HEAP_HARDENING < 2
+#if TEST_NATURAL_LAYOUT
 	/* Only the heap's tail is free: the neighbour was taken whole. (With
-	 * guards, usable sizes leave out the guard bytes, so the sum of two
-	 * usable sizes no longer spans two whole chunks.) */
+	 * a per-block prefix, the sum of two usable sizes no longer spans two
+	 * whole chunks.) */
 	CHECK_EQ(walk.free_chunks, 1u);
 #endif
 	CHECK(pattern_intact(c, sys_heap_usable_size(&heap, c), 6u));

@@ -152,9 +152,10 @@ static void check_after_op(struct run_state *st, const struct sys_memory_stats *
 	ok &= walk.in_order && !walk.adjacent_free && walk.granule_ok;
 	ok &= walk.used_chunks == live;
 	ok &= now->allocated_bytes >= walk.used_bytes && now->free_bytes >= walk.free_bytes;
-#if SYS_HEAP_HARDENING >= 2
-	/* With guards, a live block's usable size leaves out its guard bytes
-	 * (which depend on the size asked for): bounds, not a constant. */
+#if !TEST_NATURAL_LAYOUT
+	/* With guards or tracing, a live block's usable size leaves out its
+	 * prefix (and a canary that depends on the size asked for): bounds,
+	 * not a constant. */
 	ok &= now->allocated_bytes - walk.used_bytes <= walk.used_chunks * TEST_BLOCK_OVERHEAD_MAX;
 	ok &= now->allocated_bytes - walk.used_bytes >= walk.used_chunks * 4u;
 	if (walk.used_chunks == 0u && st->header == 0u && walk.free_chunks != 0u) {

@@ -67,6 +67,11 @@ _Static_assert(TEST_HEAP_BYTES + 1024u <= TEST_BIG_HEAP_BYTES,
 	       "TEST_BIG_HEAP_BYTES (the shared arena) must hold TEST_HEAP_BYTES plus 1 KiB");
 _Static_assert(TEST_HEAP_BYTES >= 2048u, "the suites need at least a 2 KiB heap");
 
+/* The plain layout: each block's chunk header right before its memory,
+ * nothing else per block. Guards (hardening 2 and up) and caller tracing
+ * put a prefix in between, so a few white-box checks only hold without. */
+#define TEST_NATURAL_LAYOUT (SYS_HEAP_HARDENING < 2 && !SYS_HEAP_TRACE_CALLERS)
+
 /* Most bytes a block costs beyond its usable size: its header and the
  * rounding to the natural granule, plus the guard prefix and canary when
  * hardening adds them and the caller record when tracing does. */
@@ -107,6 +112,7 @@ void test_multi(void);
 void test_define(void);
 void test_locked(void);
 void test_listeners(void);
+void test_report(void);
 void test_stress(void);
 
 /* The suite running now (set by main.c), for crash reports. */
@@ -172,6 +178,14 @@ struct walk_summary {
 	bool last_used;
 };
 struct walk_summary walk_heap(struct sys_heap *heap, size_t granule);
+
+/* Strings, kept to the functions the suites may use (no str* calls). */
+size_t text_length(const char *s);
+/* <0, 0, >0 as a sorts before, equal to or after b (unsigned bytes). */
+int text_compare(const char *a, const char *b);
+bool text_contains(const char *haystack, const char *needle);
+/* Decimal digits of value into out (at least 24 bytes), NUL-terminated. */
+void text_decimal(size_t value, char *out);
 
 /* Round up to a power of two `a`. */
 static inline size_t round_up_size(size_t x, size_t a)
