@@ -121,29 +121,31 @@ struct z_heap {
 /** @endcond */
 
 /**
- * Bytes of an N-byte region that a heap spends on itself rather than on
- * blocks, at most: start-alignment slack, the descriptor and bucket heads,
- * the end marker and the first block's header. A constant expression.
+ * Bytes of an N-byte region that do not end up in chunks, at most: the
+ * start-alignment slack, the descriptor and bucket heads, the end marker
+ * and the end's rounding. A fresh heap's free_bytes is at least
+ * N - SYS_HEAP_OVERHEAD(N). A constant expression.
  */
 #define SYS_HEAP_OVERHEAD(n) \
-	((SYS_HEAP_NATURAL_ALIGN - 1u) + Z_SYS_HEAP_CHUNK0_BYTES(n) + \
-	 2u * Z_SYS_HEAP_HDR_BYTES(n) + Z_SYS_HEAP_BLOCK_PREFIX_BYTES)
-
-/**
- * The smallest region, at any start address, that holds a heap with room
- * for one block. sys_heap_init() on anything smaller leaves the heap empty
- * and every allocation fails. A constant expression.
- */
-#define SYS_HEAP_MIN_BYTES SYS_HEAP_BYTES_FOR(1u)
+	(2u * (SYS_HEAP_NATURAL_ALIGN - 1u) + Z_SYS_HEAP_CHUNK0_BYTES(n) + Z_SYS_HEAP_HDR_BYTES(n))
 
 /**
  * A region size, at any start address, that guarantees one allocation of
- * `n` bytes succeeds on a fresh heap. Use it to size heaps at compile time:
- * `static uint8_t buf[SYS_HEAP_BYTES_FOR(4096)];`. A constant expression.
+ * `n` bytes succeeds on a fresh heap with the natural granule. Use it to
+ * size heaps at compile time: `static uint8_t buf[SYS_HEAP_BYTES_FOR(4096)];`.
+ * A constant expression.
  */
 #define SYS_HEAP_BYTES_FOR(n) \
 	(SYS_HEAP_OVERHEAD((n) + 512u) + \
-	 Z_SYS_HEAP_ROUND_UP((size_t)(n) + Z_SYS_HEAP_BLOCK_TAIL_BYTES, SYS_HEAP_NATURAL_ALIGN) + \
-	 SYS_HEAP_NATURAL_ALIGN)
+	 Z_SYS_HEAP_ROUND_UP((size_t)(n) + Z_SYS_HEAP_BLOCK_TAIL_BYTES + \
+				     Z_SYS_HEAP_HDR_BYTES((n) + 512u) + Z_SYS_HEAP_BLOCK_PREFIX_BYTES, \
+			     SYS_HEAP_NATURAL_ALIGN))
+
+/**
+ * The smallest region, at any start address, that holds a heap with room
+ * for one block. sys_heap_init() formats nothing smaller: the heap stays
+ * empty and every allocation from it fails. A constant expression.
+ */
+#define SYS_HEAP_MIN_BYTES SYS_HEAP_BYTES_FOR(1u)
 
 #endif /* SYS_HEAP_LAYOUT_H */

@@ -32,6 +32,19 @@ chunkid_t z_sysheap_report(struct sys_heap *heap, void *mem, enum sys_heap_error
 }
 
 #if SYS_HEAP_HARDENING >= SYS_HEAP_HARDENING_BASIC
+static bool header_poisoned(const struct z_heap *h, chunkid_t c)
+{
+#if HARDENING_POISON
+	const uint8_t *header = chunk_addr(h, c);
+
+	return z_sysheap_poison_intact(header, header + chunk_header_bytes(h));
+#else
+	(void)h;
+	(void)c;
+	return false;
+#endif
+}
+
 /* Prove `mem` is the start of a live block of this heap before anything
  * trusts its header. Every read stays inside the heap, whatever `mem` is. */
 static chunkid_t checked_live_chunk(struct sys_heap *heap, void *mem, void *caller)
@@ -46,15 +59,19 @@ static chunkid_t checked_live_chunk(struct sys_heap *heap, void *mem, void *call
 		return z_sysheap_report(heap, mem, SYS_HEAP_ERR_FOREIGN_POINTER, caller);
 	}
 	chunkid_t c = mem_to_chunk(h, mem);
+	chunksz_t size = chunk_size(h, c);
+	bool size_sane = size >= min_chunk_size(h) && size <= h->end_chunk - c;
 
-	if (!chunk_used(h, c)) {
+	/* A free header with a plausible size, or a poisoned one, is memory
+	 * that was freed already; anything else implausible is damage or a
+	 * pointer into the middle of a block. */
+	if ((!chunk_used(h, c) && size_sane) || header_poisoned(h, c)) {
 		return z_sysheap_report(heap, mem, SYS_HEAP_ERR_DOUBLE_FREE, caller);
 	}
-	chunksz_t size = chunk_size(h, c);
 	chunksz_t left = left_size(h, c);
 
-	if (size < min_chunk_size(h) || size > h->end_chunk - c ||
-	    left_size(h, c + size) != size || left > c || right_chunk(h, c - left) != c) {
+	if (!chunk_used(h, c) || !size_sane || left_size(h, c + size) != size || left > c ||
+	    right_chunk(h, c - left) != c) {
 		return z_sysheap_report(heap, mem, SYS_HEAP_ERR_CORRUPT_HEADER, caller);
 	}
 #if HARDENING_GUARDS

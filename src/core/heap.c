@@ -92,6 +92,9 @@ void z_sysheap_free_chunk(struct z_heap *h, chunkid_t c)
 	if (!chunk_used(h, left)) {
 		z_sysheap_free_list_remove(h, left);
 		size += chunk_size(h, left);
+		/* c's header is left behind inside the merged chunk; marked free
+		 * (or poisoned), it lets a second free of c be named a double free. */
+		chunk_set_used(h, c, false);
 		block_retire_header(h, c);
 		c = left;
 	}

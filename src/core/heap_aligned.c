@@ -28,9 +28,13 @@ static void *aligned_alloc_from(struct sys_heap *heap, size_t align, size_t byte
 	if (align <= natural) {
 		align = natural; /* no padding: plain alloc */
 	}
-	/* Rounding the start up to `align` skips at most align - natural
-	 * bytes; both checks together keep bytes + padding from overflowing. */
-	size_t padding = align - natural;
+	/* The head cut off in front of the aligned start becomes a free
+	 * chunk, so it must be empty or at least a minimum chunk. Rounding up
+	 * skips at most align - natural bytes, plus one more align when the
+	 * minimum chunk is wider than the natural granule (big headers on
+	 * 32-bit). Both checks together keep bytes + padding from overflowing. */
+	size_t min_head = chunk_bytes(min_chunk_size(h));
+	size_t padding = align - natural + (min_head > natural ? min_head : 0u);
 
 	if (bytes - 1u >= h->max_request || padding > h->max_request - bytes ||
 	    !heap_entry_ok(heap, caller)) {
@@ -43,12 +47,15 @@ static void *aligned_alloc_from(struct sys_heap *heap, size_t align, size_t byte
 		return NULL;
 	}
 	chunk_set_used(h, c0, true);
-	uintptr_t mem = ((uintptr_t)chunk_mem(h, c0) + align - 1u) & ~(uintptr_t)(align - 1u);
+	uintptr_t start = (uintptr_t)chunk_mem(h, c0);
+	uintptr_t mem = (start + align - 1u) & ~(uintptr_t)(align - 1u);
+
+	if (mem != start && mem - start < min_head) {
+		mem += align;
+	}
 	chunkid_t c = mem_to_chunk(h, (void *)mem);
 
 	if (c != c0) {
-		/* The head is a whole multiple of align > natural, so it is at
-		 * least two granules: always big enough to be a chunk. */
 		chunk_resize(h, c, chunk_size(h, c0) - (c - c0), true);
 		chunk_resize(h, c0, c - c0, true);
 		z_sysheap_free_chunk(h, c0);

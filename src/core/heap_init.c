@@ -156,7 +156,9 @@ bool sys_heap_init_with(struct sys_heap *heap, void *mem, size_t bytes,
 			granular = true;
 		}
 	}
-	if (mem == NULL) {
+	/* Below the documented minimum nothing is formatted, even where the
+	 * start address would happen to leave room: the promise is exact. */
+	if (mem == NULL || bytes < SYS_HEAP_MIN_BYTES) {
 		return false;
 	}
 	uintptr_t start = (uintptr_t)mem;

@@ -58,12 +58,13 @@ static bool choose_alloc(struct stress_state *s)
 	return (next_random(s) % 100u) >= free_chance;
 }
 
-/* Sizes spread over every power of two, biased towards small ones, the
- * way application requests usually are. */
+/* Sizes spread over every power of two, biased towards small ones the way
+ * application requests are: half up to 64 bytes, a quarter up to 128, and
+ * so on, capped at a quarter of the heap. */
 static size_t choose_size(struct stress_state *s)
 {
 	uint32_t max_bits = 32u - (uint32_t)__builtin_clz((uint32_t)(s->total_bytes / 4u) | 1u);
-	uint32_t bits = 3u + (uint32_t)__builtin_clz(next_random(s) | 1u) / 2u;
+	uint32_t bits = 6u + (uint32_t)__builtin_clz(next_random(s) | 1u) / 2u;
 
 	if (bits > max_bits) {
 		bits = max_bits;
