@@ -52,10 +52,14 @@ enum chunk_field {
 
 #define CHUNK_UNIT SYS_HEAP_CHUNK_UNIT
 
+/* The accessors are a notation, not functions: -Os would otherwise turn
+ * each field access into a call. */
 #if defined(__GNUC__)
+#define SYSHEAP_INLINE static inline __attribute__((always_inline))
 #define SYSHEAP_LIKELY(x) __builtin_expect(!!(x), 1)
 #define SYSHEAP_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #else
+#define SYSHEAP_INLINE static inline
 #define SYSHEAP_LIKELY(x) (x)
 #define SYSHEAP_UNLIKELY(x) (x)
 #endif
@@ -75,7 +79,7 @@ _Static_assert(sizeof(void *) == 4u || SYS_HEAP_HEADER_FORMAT != SYS_HEAP_HEADER
 
 /* Bit-exact header format choice: a fixed format lets the compiler drop
  * the per-access branch. */
-static inline bool heap_is_big(const struct z_heap *h)
+SYSHEAP_INLINE bool heap_is_big(const struct z_heap *h)
 {
 #if SYS_HEAP_HEADER_FORMAT == SYS_HEAP_HEADER_BIG
 	(void)h;
@@ -88,22 +92,22 @@ static inline bool heap_is_big(const struct z_heap *h)
 #endif
 }
 
-static inline uint8_t *heap_base(const struct z_heap *h)
+SYSHEAP_INLINE uint8_t *heap_base(const struct z_heap *h)
 {
 	return (uint8_t *)(uintptr_t)h;
 }
 
-static inline uint8_t *chunk_addr(const struct z_heap *h, chunkid_t c)
+SYSHEAP_INLINE uint8_t *chunk_addr(const struct z_heap *h, chunkid_t c)
 {
 	return heap_base(h) + (size_t)c * CHUNK_UNIT;
 }
 
-static inline size_t chunk_header_bytes(const struct z_heap *h)
+SYSHEAP_INLINE size_t chunk_header_bytes(const struct z_heap *h)
 {
 	return heap_is_big(h) ? 8u : 4u;
 }
 
-static inline uint32_t chunk_field(const struct z_heap *h, chunkid_t c, enum chunk_field f)
+SYSHEAP_INLINE uint32_t chunk_field(const struct z_heap *h, chunkid_t c, enum chunk_field f)
 {
 	uint8_t *p = chunk_addr(h, c);
 
@@ -113,7 +117,7 @@ static inline uint32_t chunk_field(const struct z_heap *h, chunkid_t c, enum chu
 	return ((uint16_t *)(void *)p)[f];
 }
 
-static inline void chunk_field_set(struct z_heap *h, chunkid_t c, enum chunk_field f,
+SYSHEAP_INLINE void chunk_field_set(struct z_heap *h, chunkid_t c, enum chunk_field f,
 				   uint32_t value)
 {
 	uint8_t *p = chunk_addr(h, c);
@@ -125,82 +129,82 @@ static inline void chunk_field_set(struct z_heap *h, chunkid_t c, enum chunk_fie
 	}
 }
 
-static inline chunksz_t chunk_size(const struct z_heap *h, chunkid_t c)
+SYSHEAP_INLINE chunksz_t chunk_size(const struct z_heap *h, chunkid_t c)
 {
 	return chunk_field(h, c, FIELD_SIZE_AND_USED) >> 1;
 }
 
-static inline bool chunk_used(const struct z_heap *h, chunkid_t c)
+SYSHEAP_INLINE bool chunk_used(const struct z_heap *h, chunkid_t c)
 {
 	return (chunk_field(h, c, FIELD_SIZE_AND_USED) & 1u) != 0u;
 }
 
 /* Size and used flag share a field, so they are written together. */
-static inline void chunk_set_size_used(struct z_heap *h, chunkid_t c, chunksz_t size, bool used)
+SYSHEAP_INLINE void chunk_set_size_used(struct z_heap *h, chunkid_t c, chunksz_t size, bool used)
 {
 	chunk_field_set(h, c, FIELD_SIZE_AND_USED, (size << 1) | (used ? 1u : 0u));
 }
 
-static inline void chunk_set_used(struct z_heap *h, chunkid_t c, bool used)
+SYSHEAP_INLINE void chunk_set_used(struct z_heap *h, chunkid_t c, bool used)
 {
 	chunk_set_size_used(h, c, chunk_size(h, c), used);
 }
 
-static inline chunksz_t left_size(const struct z_heap *h, chunkid_t c)
+SYSHEAP_INLINE chunksz_t left_size(const struct z_heap *h, chunkid_t c)
 {
 	return chunk_field(h, c, FIELD_LEFT_SIZE);
 }
 
-static inline void set_left_size(struct z_heap *h, chunkid_t c, chunksz_t size)
+SYSHEAP_INLINE void set_left_size(struct z_heap *h, chunkid_t c, chunksz_t size)
 {
 	chunk_field_set(h, c, FIELD_LEFT_SIZE, size);
 }
 
-static inline chunkid_t free_prev(const struct z_heap *h, chunkid_t c)
+SYSHEAP_INLINE chunkid_t free_prev(const struct z_heap *h, chunkid_t c)
 {
 	return chunk_field(h, c, FIELD_FREE_PREV);
 }
 
-static inline chunkid_t free_next(const struct z_heap *h, chunkid_t c)
+SYSHEAP_INLINE chunkid_t free_next(const struct z_heap *h, chunkid_t c)
 {
 	return chunk_field(h, c, FIELD_FREE_NEXT);
 }
 
-static inline void set_free_prev(struct z_heap *h, chunkid_t c, chunkid_t prev)
+SYSHEAP_INLINE void set_free_prev(struct z_heap *h, chunkid_t c, chunkid_t prev)
 {
 	chunk_field_set(h, c, FIELD_FREE_PREV, prev);
 }
 
-static inline void set_free_next(struct z_heap *h, chunkid_t c, chunkid_t next)
+SYSHEAP_INLINE void set_free_next(struct z_heap *h, chunkid_t c, chunkid_t next)
 {
 	chunk_field_set(h, c, FIELD_FREE_NEXT, next);
 }
 
-static inline chunkid_t right_chunk(const struct z_heap *h, chunkid_t c)
+SYSHEAP_INLINE chunkid_t right_chunk(const struct z_heap *h, chunkid_t c)
 {
 	return c + chunk_size(h, c);
 }
 
-static inline chunkid_t left_chunk(const struct z_heap *h, chunkid_t c)
+SYSHEAP_INLINE chunkid_t left_chunk(const struct z_heap *h, chunkid_t c)
 {
 	return c - left_size(h, c);
 }
 
 /* Write a chunk's size and keep its right neighbour's back-link in step
  * (invariant I2), so no caller can update one and forget the other. */
-static inline void chunk_resize(struct z_heap *h, chunkid_t c, chunksz_t size, bool used)
+SYSHEAP_INLINE void chunk_resize(struct z_heap *h, chunkid_t c, chunksz_t size, bool used)
 {
 	chunk_set_size_used(h, c, size, used);
 	set_left_size(h, c + size, size);
 }
 
-static inline chunksz_t granule_units(const struct z_heap *h)
+SYSHEAP_INLINE chunksz_t granule_units(const struct z_heap *h)
 {
 	return (chunksz_t)1u << h->granule_shift;
 }
 
 /* Smallest chunk: a header plus two free-list links, at least a granule. */
-static inline chunksz_t min_chunk_size(const struct z_heap *h)
+SYSHEAP_INLINE chunksz_t min_chunk_size(const struct z_heap *h)
 {
 	chunksz_t links = heap_is_big(h) ? 2u : 1u;
 	chunksz_t granule = granule_units(h);
@@ -208,17 +212,17 @@ static inline chunksz_t min_chunk_size(const struct z_heap *h)
 	return links > granule ? links : granule;
 }
 
-static inline size_t chunk_bytes(chunksz_t size)
+SYSHEAP_INLINE size_t chunk_bytes(chunksz_t size)
 {
 	return (size_t)size * CHUNK_UNIT;
 }
 
-static inline void *chunk_mem(const struct z_heap *h, chunkid_t c)
+SYSHEAP_INLINE void *chunk_mem(const struct z_heap *h, chunkid_t c)
 {
 	return chunk_addr(h, c) + h->mem_offset;
 }
 
-static inline chunkid_t mem_to_chunk(const struct z_heap *h, const void *mem)
+SYSHEAP_INLINE chunkid_t mem_to_chunk(const struct z_heap *h, const void *mem)
 {
 	uintptr_t offset = (uintptr_t)mem - h->mem_offset - (uintptr_t)h;
 
@@ -226,14 +230,14 @@ static inline chunkid_t mem_to_chunk(const struct z_heap *h, const void *mem)
 }
 
 /* Bytes the user may use in a chunk. */
-static inline size_t chunk_usable_bytes(const struct z_heap *h, chunkid_t c)
+SYSHEAP_INLINE size_t chunk_usable_bytes(const struct z_heap *h, chunkid_t c)
 {
 	return chunk_bytes(chunk_size(h, c)) - h->mem_offset;
 }
 
 /* Chunk size that holds `bytes` of user memory. The caller has checked
  * bytes <= h->max_request, which keeps this from overflowing. */
-static inline chunksz_t bytes_to_chunksz(const struct z_heap *h, size_t bytes)
+SYSHEAP_INLINE chunksz_t bytes_to_chunksz(const struct z_heap *h, size_t bytes)
 {
 	size_t granule_bytes = (size_t)CHUNK_UNIT << h->granule_shift;
 	size_t total = bytes + BLOCK_TAIL_BYTES + h->mem_offset + granule_bytes - 1u;
@@ -242,18 +246,18 @@ static inline chunksz_t bytes_to_chunksz(const struct z_heap *h, size_t bytes)
 }
 
 /* Bucket b holds free chunks of (size >> granule_shift) in [2^b, 2^(b+1)). */
-static inline uint32_t bucket_index(const struct z_heap *h, chunksz_t size)
+SYSHEAP_INLINE uint32_t bucket_index(const struct z_heap *h, chunksz_t size)
 {
 	return 31u - (uint32_t)__builtin_clz(size >> h->granule_shift);
 }
 
-static inline uint32_t bucket_count(const struct z_heap *h)
+SYSHEAP_INLINE uint32_t bucket_count(const struct z_heap *h)
 {
 	return bucket_index(h, h->end_chunk) + 1u;
 }
 
 /* First chunk after the descriptor, where the blocks begin. */
-static inline chunkid_t first_chunk(const struct z_heap *h)
+SYSHEAP_INLINE chunkid_t first_chunk(const struct z_heap *h)
 {
 	return chunk_size(h, 0u);
 }
