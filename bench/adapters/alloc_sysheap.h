@@ -1,0 +1,22 @@
+/*
+ * alloc_sysheap.h: sys_heap adapters for the benchmark.
+ */
+#ifndef BENCH_ALLOC_SYSHEAP_H
+#define BENCH_ALLOC_SYSHEAP_H
+
+#include "bench.h"
+#include "sys_heap.h"
+
+enum bench_sysheap_mode {
+	BENCH_SYSHEAP_PLAIN = 0,   /* sys_heap_alloc() */
+	BENCH_SYSHEAP_DEFAULT = 1, /* sys_heap_alloc_effort(DEFAULT) */
+	BENCH_SYSHEAP_FAST = 2,    /* sys_heap_alloc_effort(FAST) */
+	BENCH_SYSHEAP_FIT = 3,     /* sys_heap_alloc_effort(FIT) */
+};
+
+void sysheap_allocator(struct bench_allocator *a, const char *name, enum bench_sysheap_mode mode);
+
+/* Calls of the error hook so far: must stay 0. */
+unsigned sysheap_error_hook_calls(void);
+
+#endif /* BENCH_ALLOC_SYSHEAP_H */
