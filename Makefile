@@ -29,6 +29,8 @@ include mk/lib.mk
 -include mk/boards.mk
 -include mk/bench.mk
 -include mk/libc.mk
+-include mk/fault.mk
+-include mk/tools.mk
 
 .PHONY: all test clean help
 all: deps $(ALL_TARGETS)

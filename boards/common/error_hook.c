@@ -1,0 +1,159 @@
+/*
+ * error_hook.c: the firmware's default heap error hook. The library's
+ * sys_heap_default_error_hook() is weak and silent; this strong one makes
+ * a detected misuse (double free, foreign pointer, overwritten guard...)
+ * stop the program where it happened instead of running on:
+ *
+ *   1. report on the board console: the error, the heap (its registry
+ *      name when it is a SYS_HEAP_DEFINE heap), the pointer, and the
+ *      return address of the heap call that detected it. The caller is a
+ *      Thumb address (bit 0 set); `arm-none-eabi-addr2line -e fw.elf` or
+ *      gdb's `info symbol` turn it into a source line;
+ *   2. with a debugger attached, `bkpt`: the debugger stops right here,
+ *      with the caller's frame one `up` away;
+ *   3. abort(): exit status 1 under QEMU (semihosting), a stopped core on
+ *      hardware.
+ *
+ * "Debugger attached" is DHCSR.C_DEBUGEN (bit 0 of 0xE000EDF0), which
+ * software can read on ARMv7-M and ARMv8-M Mainline. On ARMv6-M and ARMv8-M
+ * Baseline the Debug Control Block is not reliably readable from the core
+ * (the architecture leaves software access to it to the implementation), so
+ * those cores skip the breakpoint and abort: a `bkpt` without a debugger
+ * would only escalate to a HardFault.
+ *
+ * The report is formatted by hand into a stack buffer and written straight
+ * to semihosting: the hook runs inside a heap call, on a heap that is
+ * known to be damaged, and printf may allocate (with the libc glue, from
+ * that very heap). stdout is flushed first so earlier output comes before
+ * the report.
+ *
+ * Tests that provoke errors on purpose install their own hook with
+ * sys_heap_set_error_hook(), so they never reach this one.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cortexm.h"
+#include "semihosting.h"
+#include "sys_heap.h"
+#include "sys_heap_define.h"
+
+#define CORTEXM_DHCSR CORTEXM_REG(0xE000EDF0u)
+#define DHCSR_C_DEBUGEN (1u << 0)
+
+static bool debugger_attached(void)
+{
+#if CORTEXM_BASELINE
+	return false; /* no reliable software view of DHCSR on Baseline cores */
+#else
+	return (CORTEXM_DHCSR & DHCSR_C_DEBUGEN) != 0u;
+#endif
+}
+
+static const char *error_name(enum sys_heap_error error)
+{
+	switch (error) {
+	case SYS_HEAP_ERR_FOREIGN_POINTER:
+		return "FOREIGN_POINTER";
+	case SYS_HEAP_ERR_DOUBLE_FREE:
+		return "DOUBLE_FREE";
+	case SYS_HEAP_ERR_CORRUPT_HEADER:
+		return "CORRUPT_HEADER";
+	case SYS_HEAP_ERR_GUARD_HEADER:
+		return "GUARD_HEADER";
+	case SYS_HEAP_ERR_CANARY:
+		return "CANARY";
+	case SYS_HEAP_ERR_USE_AFTER_FREE:
+		return "USE_AFTER_FREE";
+	case SYS_HEAP_ERR_CORRUPT_HEAP:
+		return "CORRUPT_HEAP";
+	}
+	return "UNKNOWN";
+}
+
+/* The registry name of a compile-time heap, or NULL. */
+static const char *heap_name(const struct sys_heap *heap)
+{
+	for (size_t i = 0u; i < sys_heap_static_count(); i++) {
+		const struct sys_heap_static *d = sys_heap_static_at(i);
+
+		if (d->heap == heap) {
+			return d->name;
+		}
+	}
+	return NULL;
+}
+
+struct out {
+	char buf[160];
+	size_t len;
+};
+
+static void put_str(struct out *o, const char *s)
+{
+	while (*s != '\0' && o->len < sizeof(o->buf)) {
+		o->buf[o->len++] = *s++;
+	}
+}
+
+static void put_hex(struct out *o, uintptr_t value)
+{
+	char digits[2u * sizeof(uintptr_t) + 3u];
+	size_t n = sizeof(digits) - 1u;
+
+	digits[n] = '\0';
+	for (size_t i = 0u; i < 2u * sizeof(uintptr_t); i++) {
+		digits[--n] = "0123456789abcdef"[value & 0xfu];
+		value >>= 4;
+	}
+	digits[--n] = 'x';
+	digits[--n] = '0';
+	put_str(o, &digits[n]);
+}
+
+static void put_dec(struct out *o, unsigned value)
+{
+	char digits[12];
+	size_t n = sizeof(digits) - 1u;
+
+	digits[n] = '\0';
+	do {
+		digits[--n] = (char)('0' + value % 10u);
+		value /= 10u;
+	} while (value != 0u);
+	put_str(o, &digits[n]);
+}
+
+void sys_heap_default_error_hook(struct sys_heap *heap, void *mem, enum sys_heap_error error,
+				 void *caller)
+{
+	struct out o = { .len = 0u };
+	const char *name = heap_name(heap);
+
+	put_str(&o, "\nsys_heap error ");
+	put_str(&o, error_name(error));
+	put_str(&o, " (");
+	put_dec(&o, (unsigned)error);
+	put_str(&o, "): heap ");
+	if (name != NULL) {
+		put_str(&o, name);
+		put_str(&o, " ");
+	}
+	put_hex(&o, (uintptr_t)heap);
+	put_str(&o, " region ");
+	put_hex(&o, heap != NULL ? (uintptr_t)heap->init_mem : 0u);
+	put_str(&o, " pointer ");
+	put_hex(&o, (uintptr_t)mem);
+	put_str(&o, " caller ");
+	put_hex(&o, (uintptr_t)caller);
+	put_str(&o, "\n");
+
+	(void)fflush(stdout);
+	(void)semihosting_write(o.buf, o.len);
+	if (debugger_attached()) {
+		__asm__ volatile("bkpt 0");
+	}
+	abort();
+}

@@ -1,0 +1,134 @@
+# The fault-injection suite (tests/fault/): every bug class injected at every
+# SYS_HEAP_HARDENING level, on the host and in QEMU.
+#
+#   make test-fault     build tests/fault/fault_test.c with the library
+#                       sources once per level 0..4: host 64-bit, host 32-bit
+#                       (where the compiler has -m32: 4-byte headers, as on
+#                       Cortex-M) and firmware for $(FAULT_QEMU_BOARDS); run
+#                       them all, print the detection matrix of each
+#                       platform, fail unless every level kept its promise
+#                       and the stress runs drew no report (last line
+#                       `N passed, N failed`)
+#   make fault-matrix   the host runs only, and write docs/fault-matrix.md
+#
+# Each level needs the library compiled with that level, so the library
+# sources are compiled into each binary (the per-CPU libsysheap.a is built
+# with the default level and is not used here). Firmware is built with
+# mk/boards.mk's own rules (objdir_rules, firmware_rules): board flags,
+# boards/common startup and console, the board's memory.ld, plus
+# boards/common/error_hook.c (the halting default hook; the suite installs
+# its own hook everywhere, so reaching the default one is a failure).
+
+FAULT_LEVELS      := 0 1 2 3 4
+FAULT_QEMU_BOARDS ?= mps2-an386 microbit
+FAULT_TIMEOUT     ?= 120
+FAULT_SRCS        := tests/fault/fault_test.c
+FAULT_DIR         := $(BUILD)/fault
+FAULT_LIB_HDRS    := $(wildcard include/*.h src/*.h src/*/*.h)
+FAULT_CFLAGS      := -std=c11 $(WARN) -Iinclude $(CONFIG_DEFS)
+FAULT_HOST_OPT    ?= -O2 -g
+# The library's lock shim and registry bounds, as the host tests link them.
+FAULT_HOST_SUPPORT := boards/host/lock_host.c
+FAULT_HOST_LDFLAGS := -Wl,-L,ld -Wl,-T,tests/host_registry.ld
+
+# $(call fault_level_defs,level): the level, whatever CONFIG_DEFS said.
+fault_level_defs = -USYS_HEAP_HARDENING -DSYS_HEAP_HARDENING=$(1)
+
+ifneq ($(filter test-fault fault-matrix fault-probe,$(MAKECMDGOALS)),)
+FAULT_HAVE_M32 := $(shell mkdir -p $(BUILD) && printf 'int main(void){return 0;}' | \
+	$(HOST_CC) -m32 -x c - -o $(BUILD)/.fault-m32probe 2>/dev/null && \
+	$(BUILD)/.fault-m32probe && echo yes; rm -f $(BUILD)/.fault-m32probe)
+endif
+FAULT_HOST_VARIANTS := m64 $(if $(FAULT_HAVE_M32),m32)
+FAULT_VARIANT_FLAGS_m64 :=
+FAULT_VARIANT_FLAGS_m32 := -m32
+
+# ---- host ------------------------------------------------------------------
+
+# $(call fault_host_rules,variant,level)
+define fault_host_rules
+$(FAULT_DIR)/host-$(1)/L$(2)/obj/src/%.o: src/%.c $$(FAULT_LIB_HDRS)
+	@mkdir -p $$(@D)
+	$$(HOST_CC) $$(SRC_CFLAGS) $(call fault_level_defs,$(2)) $$(FAULT_VARIANT_FLAGS_$(1)) \
+		$$(FAULT_HOST_OPT) -c $$< -o $$@
+$(FAULT_DIR)/host-$(1)/L$(2)/obj/tests/%.o: tests/%.c $$(FAULT_LIB_HDRS)
+	@mkdir -p $$(@D)
+	$$(HOST_CC) $$(FAULT_CFLAGS) $(call fault_level_defs,$(2)) $$(FAULT_VARIANT_FLAGS_$(1)) \
+		$$(FAULT_HOST_OPT) -c $$< -o $$@
+$(FAULT_DIR)/host-$(1)/L$(2)/obj/boards/%.o: boards/%.c $$(FAULT_LIB_HDRS)
+	@mkdir -p $$(@D)
+	$$(HOST_CC) $$(FAULT_CFLAGS) $(call fault_level_defs,$(2)) $$(FAULT_VARIANT_FLAGS_$(1)) \
+		$$(FAULT_HOST_OPT) -c $$< -o $$@
+$(FAULT_DIR)/host-$(1)/L$(2)/fault_test: $(patsubst %.c,$(FAULT_DIR)/host-$(1)/L$(2)/obj/%.o,\
+		$(LIB_SRCS) $(FAULT_SRCS) $(FAULT_HOST_SUPPORT)) tests/host_registry.ld
+	$$(HOST_CC) $$(FAULT_VARIANT_FLAGS_$(1)) $$(filter %.o,$$^) $$(FAULT_HOST_LDFLAGS) -o $$@
+$(FAULT_DIR)/host-$(1)/L$(2)/probe: $(patsubst %.c,$(FAULT_DIR)/host-$(1)/L$(2)/obj/%.o,\
+		$(LIB_SRCS) tests/fault/probe.c $(FAULT_HOST_SUPPORT)) tests/host_registry.ld
+	$$(HOST_CC) $$(FAULT_VARIANT_FLAGS_$(1)) $$(filter %.o,$$^) $$(FAULT_HOST_LDFLAGS) -o $$@
+endef
+$(foreach v,m64 m32,$(foreach l,$(FAULT_LEVELS),$(eval $(call fault_host_rules,$(v),$(l)))))
+
+FAULT_HOST_BINS = $(foreach v,$(FAULT_HOST_VARIANTS),\
+	$(foreach l,$(FAULT_LEVELS),$(FAULT_DIR)/host-$(v)/L$(l)/fault_test))
+
+# ---- QEMU firmware, through mk/boards.mk's rules -----------------------------
+
+# fault_l<N>: the suite, the library sources at level N, the halting hook.
+define fault_fw_vars
+FW_SRCS_fault_l$(1) := $(FAULT_SRCS) $(LIB_SRCS) boards/common/error_hook.c
+FW_DEFS_fault_l$(1) := $(call fault_level_defs,$(1)) -Isrc/core
+endef
+$(foreach l,$(FAULT_LEVELS),$(eval $(call fault_fw_vars,$(l))))
+
+ifneq ($(and $(value firmware_rules),$(value objdir_rules),$(value fw_objdir)),)
+FAULT_FW_OK := yes
+$(foreach b,$(FAULT_QEMU_BOARDS),$(foreach l,$(FAULT_LEVELS),\
+	$(eval $(call objdir_rules,$(b),$(call fw_objdir,$(b),fault_l$(l)),$(FW_DEFS_fault_l$(l)))) \
+	$(eval $(call firmware_rules,$(b),fault_l$(l)))))
+endif
+
+FAULT_FW = $(foreach b,$(FAULT_QEMU_BOARDS),\
+	$(foreach l,$(FAULT_LEVELS),$(BUILD)/$(b)/fault_l$(l).elf))
+
+# ---- running ---------------------------------------------------------------
+
+# $(call fault_run_host,variants): run each variant's five binaries, the
+# logs next to them. A crash leaves a log without its summary line, which
+# matrix.py reports; nothing stops here.
+fault_run_host = @for v in $(1); do for l in $(FAULT_LEVELS); do \
+		d=$(FAULT_DIR)/host-$$v/L$$l; \
+		timeout -k 5 $(FAULT_TIMEOUT) $$d/fault_test >$$d/fault.log 2>&1; \
+		echo "host-$$v level $$l: $$(tail -n 1 $$d/fault.log)"; \
+	done; done
+fault_host_platform = --platform "host $(if $(filter m32,$(1)),32,64)-bit" \
+	$(foreach l,$(FAULT_LEVELS),$(FAULT_DIR)/host-$(1)/L$(l)/fault.log)
+fault_qemu_platform = --platform "$(1) ($($(1)_CPU), QEMU)" \
+	$(foreach l,$(FAULT_LEVELS),$(BUILD)/$(1)/fault_l$(l).log)
+
+.PHONY: test-fault fault-matrix
+TEST_TARGETS += test-fault
+
+test-fault: $(FAULT_HOST_BINS) $(if $(FAULT_FW_OK),$(FAULT_FW))
+	@$(if $(FAULT_FW_OK),,echo "test-fault: mk/boards.mk's firmware rules are missing"; exit 1)
+	$(call fault_run_host,$(FAULT_HOST_VARIANTS))
+	@$(if $(FAULT_HAVE_M32),,echo "skip: no -m32 on this host, the 32-bit host run is skipped")
+	@$(foreach b,$(FAULT_QEMU_BOARDS),$(foreach l,$(FAULT_LEVELS),\
+		sh tools/qemu_run.sh -q -s -t $(FAULT_TIMEOUT) -l $(BUILD)/$(b)/fault_l$(l).log \
+			$($(b)_QEMU) $(BUILD)/$(b)/fault_l$(l).elf || true;))
+	@$(PYTHON) tests/fault/matrix.py \
+		$(foreach v,$(FAULT_HOST_VARIANTS),$(call fault_host_platform,$(v))) \
+		$(foreach b,$(FAULT_QEMU_BOARDS),$(call fault_qemu_platform,$(b)))
+
+# The contract's edges (tests/fault/probe.c): not pass/fail, a table.
+FAULT_PROBE_LEVELS := 1 2 3 4
+.PHONY: fault-probe
+fault-probe: $(foreach v,$(FAULT_HOST_VARIANTS),$(foreach l,$(FAULT_PROBE_LEVELS),\
+		$(FAULT_DIR)/host-$(v)/L$(l)/probe))
+	@for v in $(FAULT_HOST_VARIANTS); do for l in $(FAULT_PROBE_LEVELS); do \
+		timeout -k 5 60 $(FAULT_DIR)/host-$$v/L$$l/probe | grep '^probe|'; \
+	done; done | awk -F'|' '{ printf "level %s %2s-bit  %-55s %s\n", $$2, $$3, $$4, $$5 }'
+
+fault-matrix: $(FAULT_HOST_BINS)
+	$(call fault_run_host,$(FAULT_HOST_VARIANTS))
+	@$(PYTHON) tests/fault/matrix.py --markdown docs/fault-matrix.md \
+		$(foreach v,$(FAULT_HOST_VARIANTS),$(call fault_host_platform,$(v)))
