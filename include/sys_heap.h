@@ -343,7 +343,7 @@ struct sys_heap_info {
 	uint32_t fragmentation_permille;
 	uint32_t bucket_count;     /**< Buckets in use by this heap. */
 	/** Free chunks per bucket; bucket b holds chunks of 2^b..2^(b+1)-1
-	 *  granules. */
+	 *  8-byte units. */
 	uint32_t bucket_chunks[SYS_HEAP_MAX_BUCKETS];
 };
 

@@ -65,6 +65,9 @@ struct z_heap {
 	/** log2 of the granule in chunk units: chunk ids and sizes are
 	 *  multiples of (1 << granule_shift). */
 	uint8_t granule_shift;
+	/** Smallest chunk, in units: a header and two free-list links, and at
+	 *  least a granule. Kept here because alloc tests it on every split. */
+	uint32_t min_chunk;
 #if SYS_HEAP_STATS
 	size_t free_bytes;          /**< Bytes in free chunks, headers included. */
 	size_t allocated_bytes;     /**< Bytes in live chunks, headers included. */

@@ -77,8 +77,13 @@ _Static_assert(offsetof(struct z_heap, chunk0_header) == 0u,
 _Static_assert(sizeof(void *) == 4u || SYS_HEAP_HEADER_FORMAT != SYS_HEAP_HEADER_SMALL,
 	       "64-bit heaps need 8-byte headers to keep 16-byte alignment");
 
-/* Bit-exact header format choice: a fixed format lets the compiler drop
- * the per-access branch. */
+/*
+ * The header format of a heap. A fixed format lets the compiler drop the
+ * test. With per-heap formats on 32-bit targets, the format is read from
+ * the descriptor's address rather than from memory: heap_init places
+ * chunk 0 of a small heap at 4 mod 8 and of a big heap at 0 mod 8, so the
+ * test is one instruction on a register and no store can force a reload.
+ */
 SYSHEAP_INLINE bool heap_is_big(const struct z_heap *h)
 {
 #if SYS_HEAP_HEADER_FORMAT == SYS_HEAP_HEADER_BIG
@@ -88,7 +93,7 @@ SYSHEAP_INLINE bool heap_is_big(const struct z_heap *h)
 	(void)h;
 	return false;
 #else
-	return sizeof(void *) > 4u || h->big != 0u;
+	return sizeof(void *) > 4u || ((uintptr_t)h & 4u) == 0u;
 #endif
 }
 
@@ -203,13 +208,11 @@ SYSHEAP_INLINE chunksz_t granule_units(const struct z_heap *h)
 	return (chunksz_t)1u << h->granule_shift;
 }
 
-/* Smallest chunk: a header plus two free-list links, at least a granule. */
+/* Smallest chunk: a header plus two free-list links, at least a granule
+ * (computed once by heap_init). */
 SYSHEAP_INLINE chunksz_t min_chunk_size(const struct z_heap *h)
 {
-	chunksz_t links = heap_is_big(h) ? 2u : 1u;
-	chunksz_t granule = granule_units(h);
-
-	return links > granule ? links : granule;
+	return h->min_chunk;
 }
 
 SYSHEAP_INLINE size_t chunk_bytes(chunksz_t size)
@@ -245,15 +248,17 @@ SYSHEAP_INLINE chunksz_t bytes_to_chunksz(const struct z_heap *h, size_t bytes)
 	return (chunksz_t)((total & ~(granule_bytes - 1u)) / CHUNK_UNIT);
 }
 
-/* Bucket b holds free chunks of (size >> granule_shift) in [2^b, 2^(b+1)). */
-SYSHEAP_INLINE uint32_t bucket_index(const struct z_heap *h, chunksz_t size)
+/* Bucket b holds free chunks of [2^b, 2^(b+1)) units. (Granular heaps
+ * leave their lowest buckets empty; a few unused words beat a shift on
+ * every list operation.) */
+SYSHEAP_INLINE uint32_t bucket_index(chunksz_t size)
 {
-	return 31u - (uint32_t)__builtin_clz(size >> h->granule_shift);
+	return 31u - (uint32_t)__builtin_clz(size);
 }
 
 SYSHEAP_INLINE uint32_t bucket_count(const struct z_heap *h)
 {
-	return bucket_index(h, h->end_chunk) + 1u;
+	return bucket_index(h->end_chunk) + 1u;
 }
 
 /* First chunk after the descriptor, where the blocks begin. */

@@ -31,74 +31,9 @@ chunkid_t z_sysheap_report(struct sys_heap *heap, void *mem, enum sys_heap_error
 	return 0u;
 }
 
-#if SYS_HEAP_HARDENING >= SYS_HEAP_HARDENING_BASIC
-static bool header_poisoned(const struct z_heap *h, chunkid_t c)
-{
-#if HARDENING_POISON
-	const uint8_t *header = chunk_addr(h, c);
-
-	return z_sysheap_poison_intact(header, header + chunk_header_bytes(h));
-#else
-	(void)h;
-	(void)c;
-	return false;
-#endif
-}
-
-/* Prove `mem` is the start of a live block of this heap before anything
- * trusts its header. Every read stays inside the heap, whatever `mem` is. */
-static chunkid_t checked_live_chunk(struct sys_heap *heap, void *mem, void *caller)
-{
-	struct z_heap *h = heap->heap;
-	uintptr_t addr = (uintptr_t)mem;
-	uintptr_t lowest = (uintptr_t)chunk_mem(h, first_chunk(h));
-	uintptr_t limit = (uintptr_t)chunk_mem(h, h->end_chunk);
-	uintptr_t granule_bytes = (uintptr_t)CHUNK_UNIT << h->granule_shift;
-
-	if (addr < lowest || addr >= limit || ((addr - lowest) & (granule_bytes - 1u)) != 0u) {
-		return z_sysheap_report(heap, mem, SYS_HEAP_ERR_FOREIGN_POINTER, caller);
-	}
-	chunkid_t c = mem_to_chunk(h, mem);
-	chunksz_t size = chunk_size(h, c);
-	bool size_sane = size >= min_chunk_size(h) && size <= h->end_chunk - c;
-
-	/* A free header with a plausible size, or a poisoned one, is memory
-	 * that was freed already; anything else implausible is damage or a
-	 * pointer into the middle of a block. */
-	if ((!chunk_used(h, c) && size_sane) || header_poisoned(h, c)) {
-		return z_sysheap_report(heap, mem, SYS_HEAP_ERR_DOUBLE_FREE, caller);
-	}
-	chunksz_t left = left_size(h, c);
-
-	if (!chunk_used(h, c) || !size_sane || left_size(h, c + size) != size || left > c ||
-	    right_chunk(h, c - left) != c) {
-		return z_sysheap_report(heap, mem, SYS_HEAP_ERR_CORRUPT_HEADER, caller);
-	}
-#if HARDENING_GUARDS
-	enum sys_heap_error error;
-
-	if (!z_sysheap_guards_intact(h, c, &error)) {
-		return z_sysheap_report(heap, mem, error, caller);
-	}
-#endif
-	return c;
-}
-#endif
-
 chunkid_t z_sysheap_live_chunk(struct sys_heap *heap, void *mem, void *caller)
 {
-	if (heap == NULL || heap->heap == NULL) {
-		return 0u;
-	}
-#if SYS_HEAP_HARDENING >= SYS_HEAP_HARDENING_BASIC
-	/* The block's own check first: it names the error more precisely
-	 * than the whole-heap check of level FULL would. */
-	chunkid_t c = checked_live_chunk(heap, mem, caller);
-
-	return (c != 0u && heap_entry_ok(heap, caller)) ? c : 0u;
-#else
-	return mem_to_chunk(heap->heap, mem);
-#endif
+	return live_chunk(heap, mem, caller);
 }
 
 #if HARDENING_GUARDS

@@ -18,6 +18,7 @@
 #define SYSHEAP_HARDENING_H
 
 #include "chunk.h"
+#include "stats.h"
 
 #define HARDENING_GUARDS (SYS_HEAP_HARDENING >= SYS_HEAP_HARDENING_GUARDS)
 #define HARDENING_POISON (SYS_HEAP_HARDENING >= SYS_HEAP_HARDENING_POISON)
@@ -50,7 +51,7 @@ _Static_assert(offsetof(struct block_prefix, check) + sizeof(uint32_t) ==
 #define POISON_BYTE 0xa5u
 
 /* Free chunks keep their header and two links; what follows is poisoned. */
-static inline size_t chunk_meta_bytes(const struct z_heap *h)
+SYSHEAP_INLINE size_t chunk_meta_bytes(const struct z_heap *h)
 {
 	return 2u * chunk_header_bytes(h);
 }
@@ -74,7 +75,7 @@ bool z_sysheap_poison_intact(const uint8_t *from, const uint8_t *to);
 void z_sysheap_poison(uint8_t *from, uint8_t *to);
 
 /* The bytes a caller may use in a live block. */
-static inline size_t block_bytes(const struct z_heap *h, chunkid_t c)
+SYSHEAP_INLINE size_t block_bytes(const struct z_heap *h, chunkid_t c)
 {
 #if HARDENING_GUARDS
 	const struct block_prefix *p = (const struct block_prefix *)chunk_mem(h, c) - 1;
@@ -86,7 +87,7 @@ static inline size_t block_bytes(const struct z_heap *h, chunkid_t c)
 }
 
 /* Write the prefix and canary of a block now holding `bytes`. */
-static inline void *block_arm(struct z_heap *h, chunkid_t c, size_t bytes, void *caller,
+SYSHEAP_INLINE void *block_arm(struct z_heap *h, chunkid_t c, size_t bytes, void *caller,
 			      const struct sys_heap_site *site)
 {
 #if BLOCK_HAS_PREFIX
@@ -100,7 +101,7 @@ static inline void *block_arm(struct z_heap *h, chunkid_t c, size_t bytes, void 
 }
 
 /* True unless free chunk c was written while free (level POISON). */
-static inline bool block_free_memory_clean(const struct z_heap *h, chunkid_t c)
+SYSHEAP_INLINE bool block_free_memory_clean(const struct z_heap *h, chunkid_t c)
 {
 #if HARDENING_POISON
 	return z_sysheap_poison_intact(chunk_addr(h, c) + chunk_meta_bytes(h),
@@ -115,14 +116,14 @@ static inline bool block_free_memory_clean(const struct z_heap *h, chunkid_t c)
 /* Finish an allocation: count it, check the memory was not written while
  * free, and arm its guards. NULL when a write after free was found; the
  * chunk then stays allocated, out of circulation. */
-static inline void *block_hand_out(struct sys_heap *heap, chunkid_t c, size_t bytes,
-				   void *caller, const struct sys_heap_site *site)
+SYSHEAP_INLINE void *block_hand_out(struct sys_heap *heap, chunkid_t c, chunksz_t size,
+				   size_t bytes, void *caller, const struct sys_heap_site *site)
 {
 	struct z_heap *h = heap->heap;
 	bool clean = block_free_memory_clean(h, c);
 	void *mem = block_arm(h, c, bytes, caller, site);
 
-	z_sysheap_account_alloc(h, chunk_size(h, c));
+	account_alloc(h, size);
 	if (!clean) {
 		(void)z_sysheap_report(heap, mem, SYS_HEAP_ERR_USE_AFTER_FREE, caller);
 		return NULL;
@@ -131,7 +132,7 @@ static inline void *block_hand_out(struct sys_heap *heap, chunkid_t c, size_t by
 }
 
 /* A block is being freed: poison its body so a later write shows. */
-static inline void block_retire(struct z_heap *h, chunkid_t c)
+SYSHEAP_INLINE void block_retire(struct z_heap *h, chunkid_t c)
 {
 #if HARDENING_POISON
 	z_sysheap_poison(chunk_addr(h, c) + chunk_meta_bytes(h), chunk_addr(h, right_chunk(h, c)));
@@ -143,7 +144,7 @@ static inline void block_retire(struct z_heap *h, chunkid_t c)
 
 /* A chunk was merged into its left neighbour: its header and links are
  * now free memory inside that chunk, and are poisoned like the rest. */
-static inline void block_retire_header(struct z_heap *h, chunkid_t c)
+SYSHEAP_INLINE void block_retire_header(struct z_heap *h, chunkid_t c)
 {
 #if HARDENING_POISON
 	z_sysheap_poison(chunk_addr(h, c), chunk_addr(h, c) + chunk_meta_bytes(h));
@@ -155,7 +156,7 @@ static inline void block_retire_header(struct z_heap *h, chunkid_t c)
 
 /* A live block shrinks to `keep` units: the part it gives up is user
  * data, so poison it before it becomes free memory. */
-static inline void block_retire_tail(struct z_heap *h, chunkid_t c, chunksz_t keep)
+SYSHEAP_INLINE void block_retire_tail(struct z_heap *h, chunkid_t c, chunksz_t keep)
 {
 #if HARDENING_POISON
 	z_sysheap_poison(chunk_addr(h, c + keep), chunk_addr(h, right_chunk(h, c)));
@@ -167,7 +168,7 @@ static inline void block_retire_tail(struct z_heap *h, chunkid_t c, chunksz_t ke
 }
 
 /* Level FULL: the whole heap must be valid before any operation. */
-static inline bool heap_entry_ok(struct sys_heap *heap, void *caller)
+SYSHEAP_INLINE bool heap_entry_ok(struct sys_heap *heap, void *caller)
 {
 #if HARDENING_FULL
 	if (!sys_heap_validate(heap)) {
@@ -179,6 +180,80 @@ static inline bool heap_entry_ok(struct sys_heap *heap, void *caller)
 	(void)caller;
 #endif
 	return true;
+}
+
+#if SYS_HEAP_HARDENING >= SYS_HEAP_HARDENING_BASIC
+SYSHEAP_INLINE bool header_poisoned(const struct z_heap *h, chunkid_t c)
+{
+#if HARDENING_POISON
+	const uint8_t *header = chunk_addr(h, c);
+
+	return z_sysheap_poison_intact(header, header + chunk_header_bytes(h));
+#else
+	(void)h;
+	(void)c;
+	return false;
+#endif
+}
+
+/*
+ * Prove `mem` is the start of a live block of this heap before anything
+ * trusts its header; every read stays inside the heap, whatever `mem` is.
+ * A free header with a plausible size, or a poisoned one, is memory that
+ * was freed already; anything else implausible is damage, or a pointer
+ * into the middle of a block.
+ */
+SYSHEAP_INLINE chunkid_t checked_live_chunk(struct sys_heap *heap, void *mem, void *caller)
+{
+	struct z_heap *h = heap->heap;
+	uintptr_t offset = (uintptr_t)mem - (uintptr_t)h - h->mem_offset;
+	uintptr_t granule_mask = ((uintptr_t)CHUNK_UNIT << h->granule_shift) - 1u;
+	chunkid_t end = h->end_chunk;
+
+	if (offset >= chunk_bytes(end) || (offset & granule_mask) != 0u ||
+	    offset / CHUNK_UNIT < first_chunk(h)) {
+		return z_sysheap_report(heap, mem, SYS_HEAP_ERR_FOREIGN_POINTER, caller);
+	}
+	chunkid_t c = (chunkid_t)(offset / CHUNK_UNIT);
+	uint32_t word = chunk_field(h, c, FIELD_SIZE_AND_USED);
+	chunksz_t size = word >> 1;
+	bool size_sane = size != 0u && size <= end - c;
+
+	if (((word & 1u) == 0u && size_sane) || header_poisoned(h, c)) {
+		return z_sysheap_report(heap, mem, SYS_HEAP_ERR_DOUBLE_FREE, caller);
+	}
+	chunksz_t left = left_size(h, c);
+
+	if ((word & 1u) == 0u || !size_sane || left_size(h, c + size) != size || left > c ||
+	    chunk_size(h, c - left) != left) {
+		return z_sysheap_report(heap, mem, SYS_HEAP_ERR_CORRUPT_HEADER, caller);
+	}
+#if HARDENING_GUARDS
+	enum sys_heap_error error;
+
+	if (!z_sysheap_guards_intact(h, c, &error)) {
+		return z_sysheap_report(heap, mem, error, caller);
+	}
+#endif
+	/* The block's own check first: it names the error more precisely
+	 * than the whole-heap check of level FULL would. */
+	return heap_entry_ok(heap, caller) ? c : 0u;
+}
+#endif
+
+/* The chunk of a live block, or 0 (after reporting) when `mem` is not one.
+ * Without hardening the caller is trusted. */
+SYSHEAP_INLINE chunkid_t live_chunk(struct sys_heap *heap, void *mem, void *caller)
+{
+	if (heap == NULL || heap->heap == NULL) {
+		return 0u;
+	}
+#if SYS_HEAP_HARDENING >= SYS_HEAP_HARDENING_BASIC
+	return checked_live_chunk(heap, mem, caller);
+#else
+	(void)caller;
+	return mem_to_chunk(heap->heap, mem);
+#endif
 }
 
 #endif /* SYSHEAP_HARDENING_H */

@@ -1,15 +1,22 @@
 /*
  * heap.c: the hot path. Free lists and buckets, alloc, free, split and
- * merge.
+ * merge. The helpers here are forced inline into sys_heap_alloc() and
+ * sys_heap_free(), so each of those is one straight function; the
+ * out-of-line z_sysheap_* wrappers serve the colder callers.
  */
 #include "hardening.h"
 #include "listeners.h"
+#include "stats.h"
 
-#define ALL_BITS_FROM(b) (~((2u << (b)) - 1u)) /* bits strictly above b */
+/* Bits of the buckets strictly above b. */
+#define BUCKETS_ABOVE(b) (~((2u << (b)) - 1u))
 
-void z_sysheap_free_list_add(struct z_heap *h, chunkid_t c)
+/* File free chunk c of `size` units at the tail of its bucket's circular
+ * list: the sampling loop starts at the head, so older entries are looked
+ * at first. */
+SYSHEAP_INLINE void list_add(struct z_heap *h, chunkid_t c, chunksz_t size)
 {
-	uint32_t b = bucket_index(h, chunk_size(h, c));
+	uint32_t b = bucket_index(size);
 	chunkid_t head = h->buckets[b];
 
 	if (head == 0u) {
@@ -18,8 +25,6 @@ void z_sysheap_free_list_add(struct z_heap *h, chunkid_t c)
 		set_free_prev(h, c, c);
 		set_free_next(h, c, c);
 	} else {
-		/* Append at the tail: the sampling loop starts at the head, so
-		 * older entries are looked at first. */
 		chunkid_t tail = free_prev(h, head);
 
 		set_free_prev(h, c, tail);
@@ -29,77 +34,77 @@ void z_sysheap_free_list_add(struct z_heap *h, chunkid_t c)
 	}
 }
 
-void z_sysheap_free_list_remove(struct z_heap *h, chunkid_t c)
+/* Unlink free chunk c from bucket b. The head moves on to c's successor,
+ * which also spreads the sampling over the list. */
+SYSHEAP_INLINE void list_remove(struct z_heap *h, chunkid_t c, uint32_t b)
 {
-	uint32_t b = bucket_index(h, chunk_size(h, c));
 	chunkid_t next = free_next(h, c);
 
 	if (next == c) {
 		h->avail_buckets &= ~(1u << b);
-		h->buckets[b] = 0u;
+		next = 0u;
 	} else {
 		chunkid_t prev = free_prev(h, c);
 
 		set_free_next(h, prev, next);
 		set_free_prev(h, next, prev);
-		h->buckets[b] = next;
 	}
+	h->buckets[b] = next;
+}
+
+void z_sysheap_free_list_add(struct z_heap *h, chunkid_t c)
+{
+	list_add(h, c, chunk_size(h, c));
+}
+
+void z_sysheap_free_list_remove(struct z_heap *h, chunkid_t c)
+{
+	list_remove(h, c, bucket_index(chunk_size(h, c)));
 }
 
 void z_sysheap_account_alloc(struct z_heap *h, chunksz_t size)
 {
-#if SYS_HEAP_STATS
-	size_t bytes = chunk_bytes(size);
-
-	h->free_bytes -= bytes;
-	h->allocated_bytes += bytes;
-	if (h->allocated_bytes > h->max_allocated_bytes) {
-		h->max_allocated_bytes = h->allocated_bytes;
-	}
-#else
-	(void)h;
-	(void)size;
-#endif
+	account_alloc(h, size);
 }
 
 void z_sysheap_account_free(struct z_heap *h, chunksz_t size)
 {
-#if SYS_HEAP_STATS
-	size_t bytes = chunk_bytes(size);
-
-	h->free_bytes += bytes;
-	h->allocated_bytes -= bytes;
-#else
-	(void)h;
-	(void)size;
-#endif
+	account_free(h, size);
 }
 
-/* Mark c free, merge it with whichever neighbours are free, and file the
- * result in its bucket. Chunk 0 and the end marker are always used, so
- * neither merge needs a bounds check. */
-void z_sysheap_free_chunk(struct z_heap *h, chunkid_t c)
+/* Make c (of `size` units) free, merged with whichever neighbours are
+ * free, and file the result. Chunk 0 and the end marker are always used,
+ * so neither merge needs a bounds check. One copy serves every caller: it
+ * is the largest piece of the heap, and a call costs four instructions. */
+__attribute__((noinline)) static void merge_and_file(struct z_heap *h, chunkid_t c, chunksz_t size)
 {
-	chunksz_t size = chunk_size(h, c);
 	chunkid_t right = c + size;
+	uint32_t right_word = chunk_field(h, right, FIELD_SIZE_AND_USED);
 	chunkid_t left = left_chunk(h, c);
+	uint32_t left_word = chunk_field(h, left, FIELD_SIZE_AND_USED);
+	chunksz_t merged = size;
 
-	if (!chunk_used(h, right)) {
-		z_sysheap_free_list_remove(h, right);
-		size += chunk_size(h, right);
+	if ((right_word & 1u) == 0u) {
+		list_remove(h, right, bucket_index(right_word >> 1));
+		merged += right_word >> 1;
 		block_retire_header(h, right);
 	}
-	if (!chunk_used(h, left)) {
-		z_sysheap_free_list_remove(h, left);
-		size += chunk_size(h, left);
-		/* c's header is left behind inside the merged chunk; marked free
-		 * (or poisoned), it lets a second free of c be named a double free. */
-		chunk_set_used(h, c, false);
+	if ((left_word & 1u) == 0u) {
+		list_remove(h, left, bucket_index(left_word >> 1));
+		merged += left_word >> 1;
+		/* c's header stays behind inside the merged chunk; marked free
+		 * (or poisoned) it lets a second free of c be named a double free. */
+		chunk_set_size_used(h, c, size, false);
 		block_retire_header(h, c);
 		c = left;
 	}
-	chunk_resize(h, c, size, false);
-	z_sysheap_free_list_add(h, c);
+	chunk_resize(h, c, merged, false);
+	list_add(h, c, merged);
+}
+
+void z_sysheap_free_chunk(struct z_heap *h, chunkid_t c)
+{
+	merge_and_file(h, c, chunk_size(h, c));
 }
 
 /* Cut a used chunk down to `keep` units when what is left over makes a
@@ -113,17 +118,19 @@ void z_sysheap_split_tail(struct z_heap *h, chunkid_t c, chunksz_t keep)
 
 		chunk_resize(h, c, keep, true);
 		chunk_resize(h, rest, size - keep, true);
-		z_sysheap_free_chunk(h, rest);
+		merge_and_file(h, rest, size - keep);
 	}
 }
 
-/* Find a free chunk of at least `size` units and take it off its list.
+/*
+ * Find a free chunk of at least `size` units and take it off its list.
  * First look at up to `loops` entries of the smallest bucket that may hold
  * one, keeping the best fit; then take the head of the smallest bucket
- * whose every entry fits. Returns 0 when nothing fits. */
-chunkid_t z_sysheap_alloc_chunk(struct z_heap *h, chunksz_t size, uint32_t loops)
+ * whose every entry fits. Returns 0 when nothing fits.
+ */
+SYSHEAP_INLINE chunkid_t take_chunk(struct z_heap *h, chunksz_t size, uint32_t loops)
 {
-	uint32_t b = bucket_index(h, size);
+	uint32_t b = bucket_index(size);
 	chunkid_t head = h->buckets[b];
 
 	if (head != 0u && loops != 0u) {
@@ -141,29 +148,35 @@ chunkid_t z_sysheap_alloc_chunk(struct z_heap *h, chunksz_t size, uint32_t loops
 			c = free_next(h, c);
 		} while (--loops != 0u && c != head && best_size != size);
 
+		if (best != 0u) {
+			list_remove(h, best, b);
+			return best;
+		}
 		/* Start the next search where this one stopped, so repeated
 		 * misses do not keep sampling the same entries. */
 		h->buckets[b] = c;
-		if (best != 0u) {
-			z_sysheap_free_list_remove(h, best);
-			return best;
-		}
 	}
 
-	uint32_t larger = h->avail_buckets & ALL_BITS_FROM(b);
+	uint32_t larger = h->avail_buckets & BUCKETS_ABOVE(b);
 
 	if (larger == 0u) {
 		return 0u;
 	}
-	chunkid_t c = h->buckets[__builtin_ctz(larger)];
+	b = (uint32_t)__builtin_ctz(larger);
+	chunkid_t c = h->buckets[b];
 
-	z_sysheap_free_list_remove(h, c);
+	list_remove(h, c, b);
 	return c;
 }
 
+chunkid_t z_sysheap_alloc_chunk(struct z_heap *h, chunksz_t size, uint32_t loops)
+{
+	return take_chunk(h, size, loops);
+}
+
 /* Common body of the plain allocating calls: `bytes` is checked here, once. */
-static void *alloc_block(struct sys_heap *heap, size_t bytes, uint32_t loops, void *caller,
-			 const struct sys_heap_site *site)
+SYSHEAP_INLINE void *alloc_block(struct sys_heap *heap, size_t bytes, uint32_t loops,
+				 void *caller, const struct sys_heap_site *site)
 {
 	struct z_heap *h = (heap != NULL) ? heap->heap : NULL;
 
@@ -173,14 +186,23 @@ static void *alloc_block(struct sys_heap *heap, size_t bytes, uint32_t loops, vo
 		return NULL;
 	}
 	chunksz_t size = bytes_to_chunksz(h, bytes);
-	chunkid_t c = z_sysheap_alloc_chunk(h, size, loops);
+	chunkid_t c = take_chunk(h, size, loops);
 
 	if (SYSHEAP_UNLIKELY(c == 0u)) {
 		return NULL;
 	}
-	chunk_set_used(h, c, true);
-	z_sysheap_split_tail(h, c, size);
-	return notify_alloc(heap, block_hand_out(heap, c, bytes, caller, site), bytes);
+	chunksz_t have = chunk_size(h, c);
+	chunksz_t rest = have - size;
+
+	if (rest >= min_chunk_size(h)) {
+		/* c was free, so both its neighbours are used: the rest is filed
+		 * as it is, with nothing to merge. */
+		chunk_resize(h, c + size, rest, false);
+		list_add(h, c + size, rest);
+		have = size;
+	}
+	chunk_resize(h, c, have, true);
+	return notify_alloc(heap, block_hand_out(heap, c, have, bytes, caller, site), bytes);
 }
 
 void *sys_heap_alloc(struct sys_heap *heap, size_t bytes)
@@ -206,13 +228,18 @@ void *sys_heap_alloc_effort(struct sys_heap *heap, size_t bytes, enum sys_heap_e
 }
 
 /* Give a live block back: poison it when asked to, count it, merge it. */
-void z_sysheap_free_block(struct sys_heap *heap, chunkid_t c)
+SYSHEAP_INLINE void free_block(struct z_heap *h, chunkid_t c)
 {
-	struct z_heap *h = heap->heap;
+	chunksz_t size = chunk_size(h, c);
 
 	block_retire(h, c);
-	z_sysheap_account_free(h, chunk_size(h, c));
-	z_sysheap_free_chunk(h, c);
+	account_free(h, size);
+	merge_and_file(h, c, size);
+}
+
+void z_sysheap_free_block(struct sys_heap *heap, chunkid_t c)
+{
+	free_block(heap->heap, c);
 }
 
 void sys_heap_free(struct sys_heap *heap, void *mem)
@@ -220,10 +247,10 @@ void sys_heap_free(struct sys_heap *heap, void *mem)
 	if (mem == NULL) {
 		return;
 	}
-	chunkid_t c = z_sysheap_live_chunk(heap, mem, __builtin_return_address(0));
+	chunkid_t c = live_chunk(heap, mem, __builtin_return_address(0));
 
 	if (c != 0u) {
-		z_sysheap_free_block(heap, c);
+		free_block(heap->heap, c);
 		notify_free(heap, mem);
 	}
 }

@@ -69,7 +69,7 @@ static bool plan_layout(uintptr_t start, uintptr_t end, size_t granule_bytes, bo
 	}
 	chunkid_t end_chunk = (chunkid_t)units & ~(granule - 1u);
 	uint8_t shift = log2_of(granule);
-	uint32_t buckets = 32u - (uint32_t)__builtin_clz(end_chunk >> shift);
+	uint32_t buckets = 32u - (uint32_t)__builtin_clz(end_chunk);
 	size_t descriptor = sizeof(struct z_heap) + buckets * sizeof(uint32_t);
 	chunksz_t chunk0 = (chunksz_t)(round_up(descriptor, granule_bytes) / CHUNK_UNIT);
 	chunksz_t smallest_block =
@@ -92,7 +92,11 @@ static bool plan_layout(uintptr_t start, uintptr_t end, size_t granule_bytes, bo
 static bool plan(uintptr_t start, uintptr_t end, size_t granule_bytes, bool granular,
 		 struct layout *out)
 {
-	bool small_allowed = sizeof(void *) == 4u && SYS_HEAP_HEADER_FORMAT != SYS_HEAP_HEADER_BIG;
+	/* With per-heap formats the descriptor's address tells the format
+	 * (chunk.h), and a granular heap starts on its granule, so it takes
+	 * big headers: they fit in the granule it reserves anyway. */
+	bool small_allowed = sizeof(void *) == 4u && SYS_HEAP_HEADER_FORMAT != SYS_HEAP_HEADER_BIG &&
+			     !(granular && SYS_HEAP_HEADER_FORMAT == SYS_HEAP_HEADER_AUTO);
 	bool big_allowed = SYS_HEAP_HEADER_FORMAT != SYS_HEAP_HEADER_SMALL;
 
 	if (small_allowed && plan_layout(start, end, granule_bytes, granular, false, out)) {
@@ -112,6 +116,11 @@ static void format(const struct layout *l)
 	h->mem_offset = l->mem_offset;
 	h->big = l->big ? 1u : 0u;
 	h->granule_shift = l->granule_shift;
+	/* Two links of a field each: one unit on small heaps, two on big. */
+	h->min_chunk = l->big ? 2u : 1u;
+	if (h->min_chunk < (1u << l->granule_shift)) {
+		h->min_chunk = 1u << l->granule_shift;
+	}
 	h->max_request = chunk_bytes(free_units) - l->mem_offset - BLOCK_TAIL_BYTES;
 	h->error_hook = NULL;
 #if SYS_HEAP_LISTENERS

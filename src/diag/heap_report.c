@@ -66,11 +66,8 @@ static void print_chunk(void *ctx, void *mem, size_t bytes, bool used)
 	z_sysheap_text_end(line);
 }
 
-static void print_bucket_table(struct text_line *line, const struct z_heap *h,
-			       const struct sys_heap_info *info)
+static void print_bucket_table(struct text_line *line, const struct sys_heap_info *info)
 {
-	size_t granule = (size_t)CHUNK_UNIT << h->granule_shift;
-
 	z_sysheap_text_str(line, "  bucket  chunk bytes");
 	z_sysheap_text_column(line, 32u);
 	z_sysheap_text_str(line, "free chunks");
@@ -82,9 +79,9 @@ static void print_bucket_table(struct text_line *line, const struct z_heap *h,
 		z_sysheap_text_column(line, 4u);
 		z_sysheap_text_dec(line, b);
 		z_sysheap_text_column(line, 10u);
-		z_sysheap_text_dec(line, granule << b);
+		z_sysheap_text_dec(line, (size_t)CHUNK_UNIT << b);
 		z_sysheap_text_str(line, "..");
-		z_sysheap_text_dec(line, (granule << (b + 1u)) - 1u);
+		z_sysheap_text_dec(line, ((size_t)CHUNK_UNIT << (b + 1u)) - 1u);
 		z_sysheap_text_column(line, 32u);
 		z_sysheap_text_dec(line, info->bucket_chunks[b]);
 		z_sysheap_text_end(line);
@@ -143,7 +140,7 @@ void sys_heap_report(struct sys_heap *heap, sys_heap_print_t print, void *ctx, b
 	z_sysheap_text_str(&line, "%");
 	z_sysheap_text_end(&line);
 
-	print_bucket_table(&line, h, &info);
+	print_bucket_table(&line, &info);
 	if (every_chunk) {
 		sys_heap_walk(heap, print_chunk, &line);
 	}

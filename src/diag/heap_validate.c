@@ -79,7 +79,7 @@ static bool listed_chunk_sane(const struct z_heap *h, chunkid_t c, uint32_t buck
 	chunkid_t next = free_next(h, c);
 
 	return !chunk_used(h, c) && chunk_size_sane(h, c, size) &&
-	       bucket_index(h, size) == bucket && left <= c && right_chunk(h, c - left) == c &&
+	       bucket_index(size) == bucket && left <= c && right_chunk(h, c - left) == c &&
 	       next >= first && next < h->end_chunk && free_prev(h, next) == c;
 }
 
@@ -125,13 +125,17 @@ static bool check_descriptor(const struct sys_heap *heap, const struct z_heap *h
 	uintptr_t region_end = (uintptr_t)heap->init_mem + heap->init_bytes;
 
 	if ((uintptr_t)h < (uintptr_t)heap->init_mem || h->granule_shift >= 10u ||
+	    heap_is_big(h) != (h->big != 0u) ||
 	    (uintptr_t)chunk_addr(h, h->end_chunk) + chunk_header_bytes(h) > region_end) {
 		return false;
 	}
 	chunkid_t first = first_chunk(h);
 	chunksz_t granule = granule_units(h);
 
-	return chunk_used(h, 0u) && left_size(h, 0u) == 0u &&
+	chunksz_t links = heap_is_big(h) ? 2u : 1u;
+
+	return h->min_chunk == (links > granule ? links : granule) && chunk_used(h, 0u) &&
+	       left_size(h, 0u) == 0u &&
 	       first > 0u && first < h->end_chunk && (first & (granule - 1u)) == 0u &&
 	       (h->end_chunk & (granule - 1u)) == 0u && chunk_used(h, h->end_chunk) &&
 	       chunk_size(h, h->end_chunk) == 0u && h->mem_offset >= chunk_header_bytes(h) &&
