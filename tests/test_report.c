@@ -57,11 +57,12 @@ static bool captured_number(size_t value)
 	return text_contains(cap.head, digits);
 }
 
-/* The walk's view: free chunks by bucket (their whole size in granules,
- * header included: the bucket rule in sys_heap.h), and the largest. */
+/* The walk's view: free chunks by bucket (their whole size in 8-byte
+ * units, header included: the bucket rule in sys_heap.h), and the
+ * largest. */
 struct free_walk {
 	size_t header;     /* whole chunk minus usable bytes */
-	size_t granule;
+	size_t unit;
 	size_t largest;
 	size_t free_usable;
 	uint32_t chunks;
@@ -83,10 +84,10 @@ static void walk_free(void *ctx, void *mem, size_t bytes, bool used)
 	if (bytes > w->largest) {
 		w->largest = bytes;
 	}
-	size_t granules = (bytes + w->header) / w->granule;
+	size_t units = (bytes + w->header) / w->unit;
 	uint32_t b = 0u;
 
-	while (granules >> (b + 1u) != 0u) {
+	while (units >> (b + 1u) != 0u) {
 		b++;
 	}
 	if (b < SYS_HEAP_MAX_BUCKETS) {
@@ -111,7 +112,7 @@ static void check_info(void)
 	CHECK(info.bucket_count >= 1u && info.bucket_count <= SYS_HEAP_MAX_BUCKETS);
 
 	memset(&w, 0, sizeof(w));
-	w.granule = SYS_HEAP_NATURAL_ALIGN;
+	w.unit = SYS_HEAP_CHUNK_UNIT;
 	w.header = summary.free_chunks != 0u
 			   ? (stats.free_bytes - summary.free_bytes) / summary.free_chunks
 			   : 0u;
