@@ -6,8 +6,11 @@
  *
  * Starting over: both mallocs keep their state in a few globals and grow
  * with _sbrk. reset() puts those globals back to their power-on values
- * (snapshotted before the first malloc) and points _sbrk at the new
- * arena, which is what a fresh boot would do.
+ * and points _sbrk at the new arena, which is what a fresh boot would do.
+ * The power-on values of the initialised ones (full newlib's bins) are
+ * read from the .data load image in flash, so they are right even if
+ * something allocated before main. Nothing should: until the first reset
+ * _sbrk refuses every request (bench/fw/syscalls_bench.c).
  */
 #include <malloc.h>
 #include <stdlib.h>
@@ -33,9 +36,15 @@ extern unsigned long __malloc_max_sbrked_mem;
 extern unsigned long __malloc_max_total_mem;
 extern struct mallinfo __malloc_current_mallinfo;
 
-static char av_at_boot[AV_BYTES];
-static char *sbrk_base_at_boot;
-static unsigned long trim_at_boot;
+/* boards/common/cortexm.ld: .data in RAM and its image in flash. */
+extern char __data_start__[];
+extern const char __data_load_start__[];
+
+/* Copy a .data variable's power-on value back from flash. */
+static void from_image(void *var, size_t bytes)
+{
+	memcpy(var, __data_load_start__ + ((char *)var - __data_start__), bytes);
+}
 #endif
 
 static bool newlib_reset(struct bench_allocator *a, void *arena, size_t bytes)
@@ -45,9 +54,9 @@ static bool newlib_reset(struct bench_allocator *a, void *arena, size_t bytes)
 	__malloc_free_list = NULL;
 	__malloc_sbrk_start = NULL;
 #else
-	memcpy(__malloc_av_, av_at_boot, AV_BYTES);
-	__malloc_sbrk_base = sbrk_base_at_boot;
-	__malloc_trim_threshold = trim_at_boot;
+	from_image(__malloc_av_, AV_BYTES);
+	from_image(&__malloc_sbrk_base, sizeof(__malloc_sbrk_base));
+	from_image(&__malloc_trim_threshold, sizeof(__malloc_trim_threshold));
 	__malloc_top_pad = 0u;
 	__malloc_max_sbrked_mem = 0u;
 	__malloc_max_total_mem = 0u;
@@ -59,16 +68,6 @@ static bool newlib_reset(struct bench_allocator *a, void *arena, size_t bytes)
 
 void newlib_allocator(struct bench_allocator *a, const char *name)
 {
-#if !defined(BENCH_NEWLIB_NANO)
-	static bool snapshot_taken;
-
-	if (!snapshot_taken) {
-		memcpy(av_at_boot, __malloc_av_, AV_BYTES);
-		sbrk_base_at_boot = __malloc_sbrk_base;
-		trim_at_boot = __malloc_trim_threshold;
-		snapshot_taken = true;
-	}
-#endif
 	*a = (struct bench_allocator){
 		.name = name,
 		.alloc_fn = (void *)malloc,

@@ -3,8 +3,7 @@
 
 #include "bench.h"
 
-/* newlib's (or newlib-nano's, by build) malloc as an allocator. Call it
- * before anything mallocs. */
+/* newlib's (or newlib-nano's, by build) malloc as an allocator. */
 void newlib_allocator(struct bench_allocator *a, const char *name);
 
 #endif

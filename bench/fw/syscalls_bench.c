@@ -40,6 +40,58 @@ void *_sbrk(ptrdiff_t increment)
 	return prev;
 }
 
+/* newlib's exit path refers to the stdio system calls on some
+ * multilibs (libc_nano for v6-M); the benchmark never does I/O through
+ * them, so they only need to exist. */
+int _write(int fd, const char *buf, int len);
+int _read(int fd, char *buf, int len);
+int _close(int fd);
+int _lseek(int fd, int offset, int whence);
+int _fstat(int fd, void *st);
+int _isatty(int fd);
+
+int _write(int fd, const char *buf, int len)
+{
+	(void)fd;
+	(void)semihosting_write(buf, (size_t)len);
+	return len;
+}
+
+int _read(int fd, char *buf, int len)
+{
+	(void)fd;
+	(void)buf;
+	(void)len;
+	return 0;
+}
+
+int _close(int fd)
+{
+	(void)fd;
+	return -1;
+}
+
+int _lseek(int fd, int offset, int whence)
+{
+	(void)fd;
+	(void)offset;
+	(void)whence;
+	return 0;
+}
+
+int _fstat(int fd, void *st)
+{
+	(void)fd;
+	(void)st;
+	return -1;
+}
+
+int _isatty(int fd)
+{
+	(void)fd;
+	return 1;
+}
+
 void _exit(int status) __attribute__((noreturn));
 void _exit(int status)
 {

@@ -81,9 +81,11 @@ int main(int argc, char **argv)
 		wl_trace(&r, &tr, slots);
 		bool ok = !r.corrupt && !r.failed && r.checksum == tr.checksum;
 
-		printf("replay %s: %lu ops, %lu ids, checksum %08lx %s, peak live %zu bytes, "
-		       "%lu failed, %s%s\n",
-		       tr.name, (unsigned long)r.ops, (unsigned long)tr.ids, (unsigned long)r.checksum,
+		printf("replay %s: %lu ops (+%lu frees of what was left), %lu ids, checksum %08lx %s, "
+		       "peak live %zu bytes, %lu failed, %s%s\n",
+		       tr.name, (unsigned long)tr.count,
+		       (unsigned long)(r.ops > tr.count ? r.ops - tr.count : 0u), (unsigned long)tr.ids,
+		       (unsigned long)r.checksum,
 		       r.checksum == tr.checksum ? "ok" : "BAD", r.peak, (unsigned long)r.fails,
 		       r.corrupt ? "CORRUPT" : check ? "validated after every op" : "not validated",
 		       ok ? "" : " -> FAIL");

@@ -1,0 +1,1144 @@
+#!/usr/bin/env python3
+"""bench_report.py: turn the benchmark runs into docs/benchmarks.md and SVG plots.
+
+  bench_report.py --results build/bench --docs docs [--elapsed S] ...
+  bench_report.py --quick --results build/bench     (print the M4 numbers only)
+
+Reads what `make bench` leaves under build/bench/:
+  results/<board>-<variant>.log   firmware consoles (format: bench/common/suite.c)
+  size/<cpu>/<config>-h<L>.elf.nm nm --size-sort -S of each code-size program
+  size/<cpu>/lib-h<L>.nm          nm -A of libsysheap.a at level L
+  results/host-<alloc>.callgrind* callgrind dumps, one part per workload
+  results/host-replay.log         host trace replays (bench_replay)
+Standard library only; the plots are written as SVG by hand.
+"""
+import argparse
+import glob
+import math
+import os
+import re
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "bench"))
+import tracetool  # noqa: E402
+
+OPS = ["alloc", "free", "aligned_alloc", "realloc"]
+ADVERSARIAL = ["holes", "near_miss", "split_merge", "realloc", "aligned"]
+WORKLOADS = ["realistic"] + ADVERSARIAL
+CPU_NAMES = {"cortex-m0": "M0", "cortex-m3": "M3", "cortex-m4": "M4", "cortex-m33": "M33"}
+BOARD_CPU = {"microbit": "cortex-m0", "mps2-an385": "cortex-m3", "mps2-an386": "cortex-m4",
+             "mps2-an505": "cortex-m33"}
+
+# The issue's targets, and numbers published for allocators we do not run
+# (quoted, not measured here).
+TARGETS = {
+    "alloc": 110, "free": 100, "util": 94.0, "core": 600, "full": 1200,
+}
+PUBLISHED = {
+    "alloc": "o1heap ~118, TLSF ~246",
+    "free": "o1heap ~110, TLSF ~243",
+    "util": "umm_malloc 93.3, newlib-nano 89.6, FreeRTOS heap_4 89.1, TLSF 85.2, o1heap 64.5",
+    "core": "o1heap 608, TLSF 924",
+    "full": "",
+}
+
+
+# ---------------------------------------------------------------------------
+# Parsing
+
+def kv(tokens):
+    out = {}
+    for t in tokens:
+        if "=" in t:
+            k, v = t.split("=", 1)
+            out[k] = v
+    return out
+
+
+class Hist:
+    def __init__(self, n=0, mn=None, mx=0, total=0, bins=None):
+        self.n, self.min, self.max, self.sum = n, mn, mx, total
+        self.bins = bins or {}  # value -> count; approximate bins are (value, True)
+
+    @staticmethod
+    def parse(fields):
+        bins = {}
+        text = fields.get("bins", "")
+        for item in filter(None, text.split(",")):
+            v, c = item.split(":")
+            approx = v.startswith("~")
+            v = int(v.lstrip("~"))
+            bins[(v, approx)] = bins.get((v, approx), 0) + int(c)
+        n = int(fields["n"])
+        return Hist(n, int(fields["min"]) if n else None, int(fields["max"]), int(fields["sum"]), bins)
+
+    def merge(self, other):
+        out = Hist(self.n + other.n,
+                   min(x for x in (self.min, other.min) if x is not None)
+                   if (self.min is not None or other.min is not None) else None,
+                   max(self.max, other.max), self.sum + other.sum, dict(self.bins))
+        for k, c in other.bins.items():
+            out.bins[k] = out.bins.get(k, 0) + c
+        return out
+
+    def percentile(self, permille):
+        """Nearest rank, as the firmware computes it. Returns (value, approx)."""
+        if self.n == 0:
+            return (0, False)
+        rank = max(1, (self.n * permille + 999) // 1000)
+        seen = 0
+        for (v, approx) in sorted(self.bins):
+            seen += self.bins[(v, approx)]
+            if seen >= rank:
+                return (min(v, self.max), approx)
+        return (self.max, False)
+
+    def p(self, permille):
+        v, approx = self.percentile(permille)
+        return ("~%d" % v) if approx else "%d" % v
+
+    def mean(self):
+        return self.sum / self.n if self.n else 0.0
+
+    def cdf(self):
+        pts, seen = [], 0
+        for (v, _a) in sorted(self.bins):
+            seen += self.bins[(v, _a)]
+            pts.append((v, seen / self.n))
+        return pts
+
+
+class Log:
+    def __init__(self, path):
+        self.path = path
+        self.name = os.path.basename(path)[:-4]
+        self.cal, self.cfg = {}, {}
+        self.hist, self.runs, self.util, self.arena = {}, {}, {}, {}
+        self.over, self.traces, self.errors = {}, {}, []
+        self.end, self.runfail, self.fault = None, None, None
+        with open(path, errors="replace") as f:
+            for line in f:
+                line = line.rstrip("\n")
+                t = line.split()
+                if not t:
+                    continue
+                tag, f_ = t[0], kv(t[1:])
+                if tag == "CAL":
+                    self.cal = f_
+                elif tag == "CFG":
+                    self.cfg = f_
+                elif tag == "H":
+                    key = (f_["alloc"], f_["heap"], f_["wl"], f_["op"])
+                    self.hist[key] = Hist.parse(f_)
+                elif tag == "W":
+                    self.runs[(f_["alloc"], f_["heap"], f_["wl"])] = f_
+                elif tag == "U":
+                    self.util.setdefault(f_["alloc"], []).append(f_)
+                elif tag == "M":
+                    self.arena[(f_["alloc"], f_["wl"])] = (int(f_["peak"]), int(f_["arena"]))
+                elif tag == "O":
+                    self.over[(f_["alloc"], int(f_["arena"]))] = f_
+                elif tag == "T":
+                    self.traces[(f_["alloc"], f_["trace"])] = f_
+                elif tag == "ERROR":
+                    self.errors.append(line)
+                elif tag == "END":
+                    self.end = int(f_.get("status", "1"))
+                elif tag == "RUNFAIL":
+                    self.runfail = int(f_.get("status", "1"))
+                elif line.startswith("fatal:"):
+                    self.fault = line.strip()
+
+    @property
+    def ok(self):
+        return self.end == 0 and self.runfail is None
+
+    def corrupt(self, alloc, heap, wl):
+        r = self.runs.get((alloc, heap, wl))
+        return r is not None and r.get("corrupt") == "1"
+
+    def merged(self, alloc, heap, op, workloads=None):
+        """Histogram of one op over workloads (all timing workloads by
+        default), skipping runs that reported corruption."""
+        out = Hist()
+        for (a, h, wl, o), hist in self.hist.items():
+            if a != alloc or h != heap or o != op or wl.startswith("trace:"):
+                continue
+            if workloads is not None and wl not in workloads:
+                continue
+            if self.corrupt(a, h, wl):
+                continue
+            out = out.merge(hist)
+        return out
+
+    def util_pct(self, alloc):
+        rows = self.util.get(alloc, [])
+        vals = [100.0 * int(r["live"]) / int(r["arena"]) for r in rows if int(r["live"]) > 0]
+        return vals
+
+
+def load_logs(results):
+    logs = {}
+    for p in sorted(glob.glob(os.path.join(results, "results", "*.log"))):
+        if os.path.basename(p).startswith("host-"):
+            continue
+        lg = Log(p)
+        logs[lg.name] = lg
+    return logs
+
+
+# ---------------------------------------------------------------------------
+# Code size
+
+def lib_symbols(path):
+    names = set()
+    with open(path) as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) >= 3:
+                names.add((parts[-1], parts[-2]))
+    return names
+
+
+STRING_FUNCS = {"memcpy", "memmove", "memset", "__aeabi_memcpy", "__aeabi_memset", "strlen",
+                "__aeabi_memclr", "__aeabi_memmove"}
+OWN = {"bench_size_entry", "_sbrk", "bench_size_sink", "_write", "_read", "_close", "_lseek",
+       "_fstat", "_isatty"}
+
+
+def elf_sums(nm_path, lib_nm=None):
+    """(text, rodata, data, memcpy) of the library's symbols (lib_nm given) or
+    of everything but the program's own and the string functions."""
+    if not os.path.exists(nm_path):
+        return None
+    lib = None
+    if lib_nm is not None:
+        if not os.path.exists(lib_nm):
+            return None
+        lib = {n for (n, _t) in lib_symbols(lib_nm)}
+    text = rodata = data = memcpy = 0
+    with open(nm_path) as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) != 4:
+                continue
+            size, typ, name = int(parts[1], 16), parts[2], parts[3]
+            if name in STRING_FUNCS and typ in "tTwW":
+                memcpy += size
+                continue
+            if lib is not None and name not in lib:
+                continue
+            if lib is None and (name in OWN or name.startswith("$")):
+                continue
+            if typ in "tTwW":
+                text += size
+            elif typ in "rR":
+                rodata += size
+            elif typ in "dDbBsS":
+                data += size
+    return text, rodata, data, memcpy
+
+
+def code_sizes(results, levels, default_level):
+    out = {}
+    for cpu in CPU_NAMES:
+        d = os.path.join(results, "size", cpu)
+        for lvl in levels:
+            lib_nm = os.path.join(d, "lib-h%s.nm" % lvl)
+            for cfg in ("core", "full"):
+                out[(cpu, "sysheap", cfg, lvl)] = elf_sums(
+                    os.path.join(d, "sysheap-%s-h%s.elf.nm" % (cfg, lvl)), lib_nm)
+        for base in ("nano", "newlib"):
+            for cfg in ("core", "full"):
+                out[(cpu, base, cfg, default_level)] = elf_sums(
+                    os.path.join(d, "%s-%s-h%s.elf.nm" % (base, cfg, default_level)))
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Host (callgrind)
+
+def callgrind_parts(prefix):
+    """{label: {callee: (calls, inclusive Ir)}} for calls made by bench_call."""
+    parts = {}
+    for path in sorted(glob.glob(prefix + ".*")):
+        if not re.search(r"\.\d+$", path):
+            continue
+        label, cur_fn, callee, pending = None, None, None, False
+        costs = {}
+        with open(path) as f:
+            for line in f:
+                line = line.rstrip("\n")
+                if line.startswith("desc: Trigger: Client Request: "):
+                    label = line[len("desc: Trigger: Client Request: "):]
+                elif line.startswith("fn="):
+                    cur_fn = line[3:]
+                elif line.startswith("cfn="):
+                    callee = line[4:]
+                elif line.startswith("calls="):
+                    calls = int(line.split()[0][6:])
+                    pending = cur_fn is not None and cur_fn.startswith("bench_call")
+                    if pending:
+                        c = costs.setdefault(callee, [0, 0])
+                        c[0] += calls
+                elif pending and line and line[0] in "0123456789+-*":
+                    c = costs[callee]
+                    c[1] += int(line.split()[1])
+                    pending = False
+        if label:
+            parts[label] = costs
+    return parts
+
+
+HOST_NAMES = {
+    "sysheap": {"alloc": "sys_heap_alloc", "free": "sys_heap_free",
+                "aligned_alloc": "sys_heap_aligned_alloc", "realloc": "sys_heap_realloc"},
+    "glibc": {"alloc": "malloc", "free": "free", "aligned_alloc": "memalign", "realloc": "realloc"},
+}
+
+
+def host_table(results):
+    rows = {}
+    for alloc in ("sysheap", "glibc"):
+        parts = callgrind_parts(os.path.join(results, "results", "host-%s.callgrind" % alloc))
+        for label, costs in parts.items():
+            f_ = kv(label.split())
+            wl = f_.get("wl")
+            for op, fn in HOST_NAMES[alloc].items():
+                hit = [v for k, v in costs.items() if k == fn or k.startswith(fn + "'")]
+                if hit:
+                    calls = sum(h[0] for h in hit)
+                    ir = sum(h[1] for h in hit)
+                    rows[(alloc, wl, op)] = (calls, ir)
+    return rows
+
+
+def host_replay(results):
+    out = {}
+    path = os.path.join(results, "results", "host-replay.log")
+    if not os.path.exists(path):
+        return out
+    effort = "plain"
+    with open(path) as f:
+        for line in f:
+            if line.startswith("effort "):
+                effort = line.split()[1]
+            m = re.match(r"min-arena (\S+): (\d+) bytes \(([\d.]+)x peak live (\d+)\)", line)
+            if m:
+                out[(effort, m.group(1))] = (int(m.group(2)), int(m.group(4)))
+            m = re.match(r"replay (\S+): .* (FAIL)?", line)
+    return out
+
+
+# ---------------------------------------------------------------------------
+# SVG
+
+PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#17becf"]
+
+
+def esc(s):
+    return str(s).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class Svg:
+    def __init__(self, w, h):
+        self.w, self.h, self.items = w, h, []
+
+    def add(self, s):
+        self.items.append(s)
+
+    def text(self, x, y, s, size=12, anchor="start", weight="normal", color="#222", rotate=None):
+        tr = ' transform="rotate(%d %.1f %.1f)"' % (rotate, x, y) if rotate else ""
+        self.add('<text x="%.1f" y="%.1f" font-size="%d" text-anchor="%s" font-weight="%s" '
+                 'fill="%s"%s>%s</text>' % (x, y, size, anchor, weight, color, tr, esc(s)))
+
+    def line(self, x1, y1, x2, y2, color="#222", width=1, dash=None):
+        d = ' stroke-dasharray="%s"' % dash if dash else ""
+        self.add('<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-width="%s"%s/>'
+                 % (x1, y1, x2, y2, color, width, d))
+
+    def rect(self, x, y, w, h, color, stroke="none", opacity=1.0):
+        self.add('<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s" stroke="%s" '
+                 'fill-opacity="%.2f"/>' % (x, y, max(w, 0), max(h, 0), color, stroke, opacity))
+
+    def path(self, pts, color, width=2):
+        d = " ".join(("M" if i == 0 else "L") + "%.1f %.1f" % p for i, p in enumerate(pts))
+        self.add('<path d="%s" fill="none" stroke="%s" stroke-width="%s"/>' % (d, color, width))
+
+    def save(self, path):
+        with open(path, "w") as f:
+            f.write('<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" '
+                    'viewBox="0 0 %d %d" font-family="Helvetica, Arial, sans-serif">\n'
+                    % (self.w, self.h, self.w, self.h))
+            f.write('<rect width="100%" height="100%" fill="white"/>\n')
+            f.write("\n".join(self.items))
+            f.write("\n</svg>\n")
+
+
+def log_ticks(lo, hi):
+    ticks, d = [], 1
+    while d <= hi * 10:
+        for m in (1, 2, 5):
+            v = d * m
+            if lo <= v <= hi:
+                ticks.append(v)
+        d *= 10
+    return ticks
+
+
+def nice_step(span, target=8):
+    raw = span / target
+    mag = 10 ** int(math.floor(math.log10(raw))) if raw > 0 else 1
+    for m in (1, 2, 5, 10):
+        if raw <= m * mag:
+            return m * mag
+    return 10 * mag
+
+
+def plot_ccdf(path, title, series, xlabel):
+    """series: [(label, Hist)]. Tail plot: the share of calls that took at
+    least x instructions, both axes logarithmic, so p99 and the worst case
+    are as visible as the median."""
+    series = [(lbl, h) for lbl, h in series if h.n]
+    if not series:
+        return False
+    W, H, L, R, T, B = 780, 430, 70, 210, 40, 55
+    svg = Svg(W, H)
+    lo = max(1, min(h.min for _l, h in series))
+    hi = max(h.max for _l, h in series)
+    lo10, hi10 = math.log10(lo) - 0.05, math.log10(hi) + 0.05
+    ymin = min(1.0 / h.n for _l, h in series)
+    y10 = math.floor(math.log10(ymin))
+    px = lambda v: L + (math.log10(max(v, 1)) - lo10) / (hi10 - lo10) * (W - L - R)  # noqa: E731
+    py = lambda q: T + (0 - math.log10(q)) / (0 - y10) * (H - T - B)  # noqa: E731
+    svg.text((L + W - R) / 2, 24, title, 15, "middle", "bold")
+    for e in range(0, y10 - 1, -1):
+        q = 10.0 ** e
+        svg.line(L, py(q), W - R, py(q), "#ddd")
+        svg.text(L - 6, py(q) + 4, ("%g%%" % (q * 100)), 11, "end")
+    for v in log_ticks(lo, hi):
+        svg.line(px(v), T, px(v), H - B, "#eee")
+        svg.text(px(v), H - B + 16, str(v), 11, "middle")
+    svg.line(L, H - B, W - R, H - B)
+    svg.line(L, T, L, H - B)
+    svg.text((L + W - R) / 2, H - 14, xlabel, 12, "middle")
+    svg.text(16, (T + H - B) / 2, "share of calls taking at least x", 12, "middle", rotate=-90)
+    for i, (lbl, h) in enumerate(series):
+        color = PALETTE[i % len(PALETTE)]
+        values = sorted(h.bins.items())
+        remaining = h.n
+        pts = []
+        prev_q = None
+        for (v, _approx), c in values:
+            q = remaining / h.n
+            if prev_q is not None:
+                pts.append((px(v), py(prev_q)))
+            pts.append((px(v), py(q)))
+            prev_q = q
+            remaining -= c
+        svg.path(pts, color)
+        last = pts[-1]
+        svg.add('<circle cx="%.1f" cy="%.1f" r="3.5" fill="%s"/>' % (last[0], last[1], color))
+        y = T + 18 + i * 20
+        svg.line(W - R + 12, y - 4, W - R + 32, y - 4, color, 3)
+        svg.text(W - R + 38, y, "%s: median %s, max %d" % (lbl, h.p(500), h.max), 11)
+    svg.save(path)
+    return True
+
+
+def plot_bars(path, title, rows, unit, target=None, target_label=None, xmax=None, log=False):
+    """rows: [(label, value, lo, hi)] horizontal bars with optional range
+    whiskers; log=True for values spanning decades."""
+    rows = [r for r in rows if r[1] is not None]
+    if not rows:
+        return False
+    W, L, R, T, B = 780, 190, 60, 40, 45
+    H = T + B + 34 * len(rows)
+    svg = Svg(W, H)
+    vmax = xmax or max(max(r[1], r[3] or 0) for r in rows) * 1.1
+    if log:
+        vmin = 10 ** math.floor(math.log10(max(1, min(r[1] for r in rows))))
+        px = lambda v: L + (math.log10(max(v, vmin)) - math.log10(vmin)) / \
+            (math.log10(vmax) - math.log10(vmin)) * (W - L - R)  # noqa: E731
+        ticks = log_ticks(vmin, vmax)
+    else:
+        px = lambda v: L + v / vmax * (W - L - R)  # noqa: E731
+        step = nice_step(vmax)
+        ticks = [k * step for k in range(int(vmax / step) + 1)]
+    svg.text(W / 2, 24, title, 15, "middle", "bold")
+    for v in ticks:
+        svg.line(px(v), T, px(v), H - B, "#eee")
+        svg.text(px(v), H - B + 16, ("%g" % v), 11, "middle")
+    for i, (lbl, val, lo, hi) in enumerate(rows):
+        y = T + 8 + i * 34
+        svg.rect(L, y, px(val) - L, 20, PALETTE[i % len(PALETTE)], opacity=0.85)
+        svg.text(L - 8, y + 15, lbl, 12, "end")
+        if lo is not None and hi is not None:
+            svg.line(px(lo), y + 10, px(hi), y + 10, "#111", 1.5)
+            svg.line(px(lo), y + 4, px(lo), y + 16, "#111", 1.5)
+            svg.line(px(hi), y + 4, px(hi), y + 16, "#111", 1.5)
+        svg.text(px(max(val, hi or 0)) + 6, y + 15,
+                 ("%.1f" % val) if isinstance(val, float) else str(val), 11)
+    if target is not None:
+        svg.line(px(target), T, px(target), H - B, "#d62728", 1.5, "5,4")
+        svg.text(px(target), T - 4, target_label or "target", 11, "middle", color="#d62728")
+    svg.line(L, H - B, W - R, H - B)
+    svg.text((L + W - R) / 2, H - 12, unit, 12, "middle")
+    svg.save(path)
+    return True
+
+
+# ---------------------------------------------------------------------------
+# Markdown helpers
+
+def table(head, rows, align=None):
+    out = ["| " + " | ".join(head) + " |"]
+    align = align or (["---"] + ["---:"] * (len(head) - 1))
+    out.append("| " + " | ".join(align) + " |")
+    for r in rows:
+        out.append("| " + " | ".join(str(c) for c in r) + " |")
+    return "\n".join(out)
+
+
+def fmt_pct(vals):
+    if not vals:
+        return "n/a"
+    return "%.1f" % (sum(vals) / len(vals))
+
+
+def fmt_range(vals):
+    if not vals:
+        return ""
+    return "%.1f–%.1f" % (min(vals), max(vals))
+
+
+def verdict(ok):
+    return "PASS" if ok else "MISS"
+
+
+def tool_version(cmd):
+    try:
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=10).stdout
+        return out.splitlines()[0].strip() if out else "unknown"
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+# ---------------------------------------------------------------------------
+
+def key_numbers(logs, board, level, sizes):
+    """The target rows: (metric, target, measured, verdict, nano, newlib)."""
+    main = logs.get("%s-sysheap-h%s" % (board, level)) or logs.get("%s-sysheap-h%s-quick" % (board, level))
+    nano = logs.get("%s-newlib-nano" % board)
+    full = logs.get("%s-newlib" % board)
+    rows = []
+
+    def worst(lg, alloc, op):
+        if lg is None:
+            return None
+        h = lg.merged(alloc, "small", op)
+        return h.max if h.n else None
+
+    def util(lg, alloc):
+        if lg is None:
+            return None
+        v = lg.util_pct(alloc)
+        return sum(v) / len(v) if v else None
+
+    for op in ("alloc", "free"):
+        m = worst(main, "sysheap", op)
+        rows.append(("worst-case %s (instructions)" % op, "≤ %d" % TARGETS[op],
+                     m, None if m is None else verdict(m <= TARGETS[op]),
+                     worst(nano, "newlib-nano", op), worst(full, "newlib", op), PUBLISHED[op]))
+    u = util(main, "sysheap")
+    rows.append(("arena in use at first failure, realistic (%)", "≥ %.0f" % TARGETS["util"],
+                 None if u is None else round(u, 1),
+                 None if u is None else verdict(u >= TARGETS["util"]),
+                 None if util(nano, "newlib-nano") is None else round(util(nano, "newlib-nano"), 1),
+                 None if util(full, "newlib") is None else round(util(full, "newlib"), 1),
+                 PUBLISHED["util"]))
+    for cfg in ("core", "full"):
+        s = sizes.get(("cortex-m4", "sysheap", cfg, level))
+        n = sizes.get(("cortex-m4", "nano", cfg, level))
+        f_ = sizes.get(("cortex-m4", "newlib", cfg, level))
+        rows.append((".text %s (bytes)" % cfg, "≤ %d" % TARGETS[cfg], s[0] if s else None,
+                     verdict(s[0] <= TARGETS[cfg]) if s else None,
+                     n[0] if n else None, f_[0] if f_ else None, PUBLISHED[cfg]))
+    return rows
+
+
+def na(v):
+    return "n/a" if v is None else v
+
+
+def quick(args):
+    logs = load_logs(args.results)
+    level = args.default_level
+    lg = logs.get("%s-sysheap-h%s-quick" % (args.board, level))
+    sizes = code_sizes(args.results, [level], level)
+    print("bench-quick: %s (Cortex-M4), -Os, SYS_HEAP_HARDENING=%s, small heap, all workloads"
+          % (args.board, level))
+    if lg is None:
+        print("  no firmware log")
+        return 1
+    if not lg.ok:
+        print("  RUN FAILED: %s %s" % (lg.fault or "", "; ".join(lg.errors)))
+    print("  calibration: %s" % " ".join("%s=%s" % kv_ for kv_ in lg.cal.items()))
+    print("  %-18s %8s %8s %8s %8s" % ("", "min", "median", "p99", "max"))
+    for op in OPS:
+        h = lg.merged("sysheap", "small", op)
+        if h.n:
+            print("  %-18s %8s %8s %8s %8s" % (op, h.p(0), h.p(500), h.p(990), h.max))
+    print("  per workload (max alloc / max free):")
+    for wl in WORKLOADS:
+        a = lg.hist.get(("sysheap", "small", wl, "alloc"))
+        f_ = lg.hist.get(("sysheap", "small", wl, "free"))
+        print("    %-12s %6s / %-6s" % (wl, a.max if a else "-", f_.max if f_ else "-"))
+    print()
+    print("  %-28s %8s %10s %6s" % ("target", "goal", "measured", ""))
+    for op in ("alloc", "free"):
+        m = lg.merged("sysheap", "small", op).max
+        print("  %-28s %8s %10d %6s" % ("worst-case %s (insns)" % op, "<= %d" % TARGETS[op], m,
+                                        verdict(m <= TARGETS[op])))
+    for cfg in ("core", "full"):
+        s = sizes.get(("cortex-m4", "sysheap", cfg, level))
+        if s:
+            print("  %-28s %8s %10d %6s" % (".text %s (bytes)" % cfg, "<= %d" % TARGETS[cfg], s[0],
+                                            verdict(s[0] <= TARGETS[cfg])))
+    return 0
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--results", required=True)
+    ap.add_argument("--docs", default="docs")
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--board", default="mps2-an386")
+    ap.add_argument("--default-level", default="1")
+    ap.add_argument("--icount", default="shift=7,align=off,sleep=off")
+    ap.add_argument("--elapsed", type=int, default=None)
+    ap.add_argument("--levels", default="", help="hardening levels expected (space separated)")
+    args = ap.parse_args()
+    if args.quick:
+        return quick(args)
+    return full_report(args)
+
+
+def full_report(args):
+    logs = load_logs(args.results)
+    board, level = args.board, args.default_level
+    levels = args.levels.split() or sorted(
+        {re.match(r".*-sysheap-h(\d+)$", n).group(1) for n in logs
+         if re.match(r"%s-sysheap-h\d+$" % re.escape(board), n)}, key=int)
+    if level not in levels:
+        levels.append(level)
+    sizes = code_sizes(args.results, levels, level)
+    main_log = logs.get("%s-sysheap-h%s" % (board, level))
+    nano = logs.get("%s-newlib-nano" % board)
+    full = logs.get("%s-newlib" % board)
+    traces = sorted(glob.glob(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
+                                           "bench", "traces", "*.trace")))
+    trace_info = {}
+    for p in traces:
+        ops, comments, cs = tracetool.parse(p)
+        name = os.path.basename(p)[:-6]
+        src = [c[len("# source: "):] for c in comments if c.startswith("# source: ")]
+        trace_info[name] = (tracetool.stats(ops), src[0] if src else "")
+    os.makedirs(args.docs, exist_ok=True)
+    md = []
+    problems = []
+    expected = ["%s-sysheap-h%s" % (board, lvl) for lvl in levels] + \
+        ["%s-newlib-nano" % board, "%s-newlib" % board] + \
+        ["%s-%s" % (b, v) for b in ("microbit", "mps2-an385", "mps2-an505")
+         for v in ("sysheap-h%s-quick" % level, "newlib-nano-quick")]
+    for name in expected:
+        if name not in logs:
+            problems.append("`%s`: no result: its firmware did not build or did not run "
+                            "(see the make output)." % name)
+    for name, lg in sorted(logs.items()):
+        if not lg.ok:
+            problems.append("`%s`: the run did not finish (%s%s). Results after the fault are "
+                            "missing; its other numbers are shown." % (
+                                name, lg.fault or "exit status %s" % lg.runfail,
+                                "; " + "; ".join(lg.errors) if lg.errors else ""))
+        else:
+            for e in lg.errors:
+                problems.append("`%s`: %s" % (name, e))
+        for (a, h, wl), r in sorted(lg.runs.items()):
+            if r.get("corrupt") == "1":
+                problems.append("`%s`: %s on the %s heap, workload %s: a block's marker bytes or "
+                                "the heap's structure were wrong (its timings are left out)."
+                                % (name, a, h, wl))
+
+    w = md.append
+    w("# Benchmarks")
+    w("")
+    w("<!-- Generated by `make bench` (tools/bench_report.py). Do not edit: every number and "
+      "figure here comes from that command. -->")
+    w("")
+    w("Four numbers decide whether an allocator fits a firmware: the worst-case time of one "
+      "call (the ISR budget), how much of the heap can be used before an allocation fails, flash, "
+      "and bytes of overhead. `make bench` measures all four for libsysheap and, in the same run, "
+      "for the allocators firmware uses today: newlib-nano's and full newlib's malloc (both "
+      "shipped with the toolchain) on the same board, and glibc's malloc on the host.")
+    w("")
+    w("- Toolchain: %s, `-Os`, default configuration unless a table says otherwise "
+      "(SYS_HEAP_HARDENING=%s)." % (tool_version(["arm-none-eabi-gcc", "--version"]), level))
+    w("- Emulator: %s, `-icount %s`." % (tool_version(["qemu-system-arm", "--version"]), args.icount))
+    if args.elapsed is not None:
+        w("- `make bench` took %d s on this machine (%d CPUs)." % (args.elapsed, os.cpu_count() or 0))
+    w("- Times are **instructions per call** (Cortex-M, counted exactly; see *Method*) and "
+      "callgrind instructions on the host. A real board reports cycles from the same firmware.")
+    w("")
+    w("Commands: `make bench` (this page), `make bench-quick` (Cortex-M4 worst cases and .text "
+      "only, printed, in seconds), `make bench-verify` (recounts the first timed calls by "
+      "single-stepping them in gdb), `make test-bench` (part of `make test`: the firmware builds, "
+      "the traces verify and replay cleanly, a tampered trace is refused). mk/bench.mk has the "
+      "knobs; docs/benchmarks.md is rewritten by every `make bench`.")
+    w("")
+    if problems:
+        w("## Problems found by this run")
+        w("")
+        for p in problems:
+            w("- " + p)
+        w("")
+
+    # ---- targets
+    w("## Targets (Cortex-M4, mps2-an386, small heap)")
+    w("")
+    w("The measured column is libsysheap; worst cases are over the realistic workload and every "
+      "adversarial workload. PASS/MISS is information, not a test. Published figures are quoted "
+      "from their authors' or the issue's measurements and were **not** run here.")
+    w("")
+    rows = key_numbers(logs, board, level, sizes)
+    w(table(["metric", "target", "sys_heap", "", "newlib-nano", "newlib", "published (not measured here)"],
+            [[r[0], r[1], na(r[2]), na(r[3]), na(r[4]), na(r[5]), r[6]] for r in rows],
+            ["---", "---:", "---:", "---", "---:", "---:", "---"]))
+    w("")
+
+    # ---- calibration
+    w("## Method")
+    w("")
+    w("Each call is timed by `bench_call()` (bench/fw/timed_call.S): read the counter, `blx` the "
+      "allocator's own entry point (`sys_heap_alloc`, `malloc`, ...), read the counter again. In "
+      "QEMU the counter is SysTick on the processor clock, and `-icount shift=7` advances virtual "
+      "time exactly 128 ns per instruction, so a SysTick reading is an exact function of the "
+      "instructions executed. A tick (40 ns at 25 MHz) is less than half an instruction, so "
+      "rounding ticks / (ticks per instruction) gives the exact count. Every firmware run "
+      "calibrates first: it measures the ratio on a loop of known length (about 2.5 million "
+      "instructions), measures the fixed cost of an empty call, then checks 128 probes of known "
+      "length (1 to 200,001 instructions, at shifting counter phases). The count reported for a "
+      "call is the callee's instructions including its return. On a real board the same firmware "
+      "uses DWT CYCCNT (M3 and later) or SysTick (M0) and reports cycles. `make bench-verify` "
+      "checks the method end to end: it recounts the first timed calls by single-stepping them "
+      "under gdb, and the counts must be equal.")
+    w("")
+    cal_rows = []
+    for name, lg in sorted(logs.items()):
+        if lg.cal:
+            c = lg.cal
+            cal_rows.append([name, lg.cfg.get("cpu", ""), c.get("timer"),
+                             "%.6f" % (int(c.get("ticks_per_unit_x1e6", 0)) / 1e6),
+                             c.get("overhead"), "%s/%s" % (c.get("exact"), c.get("checks")),
+                             c.get("worst_error")])
+    w(table(["firmware", "cpu", "counter", "ticks per instruction", "empty-call overhead",
+             "exact probes", "worst error"], cal_rows))
+    w("")
+    w("Workloads (bench/common/workloads.c; all allocators see the same requests):")
+    w("")
+    w("- **realistic**: sizes 4–512 bytes, log-uniform by octave (median about 45 bytes); rounds "
+      "fill to 32–160 live blocks with 6% aligned allocations (16–64) and 10% reallocs; the round's "
+      "blocks are then freed in random order, except one in eight, which is kept for 1–16 more "
+      "rounds. 200 rounds, about 40,000 calls.")
+    w("- **holes**: 300 free 24–40-byte holes between 8-byte pins, then requests that fit none "
+      "(a first-fit list walks every hole on each alloc, and on each free above them).")
+    w("- **near_miss**: for each size class, 20 free chunks exactly 8 bytes smaller than the "
+      "requests that follow, so every sampled entry misses.")
+    w("- **split_merge**: frees that merge with both neighbours (taking both out of populated "
+      "lists), and allocations that split the result.")
+    w("- **realloc**: grow in place, shrink in place, grow by moving (copying up to 512 bytes).")
+    w("- **aligned**: aligned_alloc with alignments 16–512 on a fragmented heap.")
+    w("")
+    w("Every block carries marker bytes checked before it is freed or reallocated, so an "
+      "allocator handing out overlapping memory is caught; sys_heap's error hook must stay "
+      "silent.")
+    w("")
+
+    # ---- per-op tables
+    w("## Time per operation (Cortex-M4, small heap)")
+    w("")
+    w("Instructions per call, all timing workloads together. The plots show the whole "
+      "distributions as tails: for each x, the share of calls that took at least x "
+      "instructions (log-log), ending in a dot at the worst case.")
+    w("")
+    trows = []
+    for lg, alloc in ((main_log, "sysheap"), (nano, "newlib-nano"), (full, "newlib")):
+        if lg is None:
+            continue
+        for op in OPS:
+            h = lg.merged(alloc, "small", op)
+            if h.n:
+                trows.append([alloc, op, h.n, h.p(0), h.p(500), h.p(990), h.max, "%.1f" % h.mean()])
+    w(table(["allocator", "operation", "calls", "min", "median", "p99", "max", "mean"], trows,
+            ["---", "---"] + ["---:"] * 6))
+    w("")
+    w("![alloc latency](bench-latency-alloc.svg)")
+    w("")
+    w("![free latency](bench-latency-free.svg)")
+    w("")
+    w("Per workload (max, with the median in brackets):")
+    w("")
+    wrows = []
+    for wl in WORKLOADS:
+        for lg, alloc in ((main_log, "sysheap"), (nano, "newlib-nano"), (full, "newlib")):
+            if lg is None:
+                continue
+            cells = []
+            for op in OPS:
+                h = lg.hist.get((alloc, "small", wl, op))
+                if lg.corrupt(alloc, "small", wl):
+                    cells.append("corrupt")
+                else:
+                    cells.append("%d (%s)" % (h.max, h.p(500)) if h and h.n else "–")
+            wrows.append([wl, alloc] + cells)
+    w(table(["workload", "allocator"] + OPS, wrows, ["---", "---"] + ["---:"] * 4))
+    w("")
+
+    # ---- efforts
+    w("## Search effort (sys_heap_alloc_effort)")
+    w("")
+    w("`SYS_HEAP_EFFORT_FAST` takes the first bucket that must fit; `DEFAULT` samples "
+      "SYS_HEAP_ALLOC_LOOPS entries (%s) of the bucket that may fit; `FIT` samples "
+      "SYS_HEAP_FIT_LOOPS (%s). Cortex-M4, small heap, default hardening. Utilisation is the mean "
+      "over 8 seeds; smallest arenas are multiples of the workload's peak live (requested) bytes."
+      % (main_log.cfg.get("alloc_loops", "?") if main_log else "?",
+         main_log.cfg.get("fit_loops", "?") if main_log else "?"))
+    w("")
+    erows = []
+    trace_names = sorted(trace_info)
+    for name in ("sysheap-fast", "sysheap-default", "sysheap-fit"):
+        if main_log is None:
+            break
+        h = main_log.merged(name, "small", "alloc")
+        hr = main_log.merged(name, "small", "alloc", ["realistic"])
+        u = main_log.util_pct(name)
+        cells = [name.replace("sysheap-", "").upper(), h.p(500) if h.n else "n/a",
+                 hr.p(500) if hr.n else "n/a", h.max if h.n else "n/a", fmt_pct(u)]
+        for wl in ["realistic"] + ["trace:" + t for t in trace_names]:
+            a = main_log.arena.get((name, wl))
+            cells.append("%.3f" % (a[1] / a[0]) if a and a[1] and a[0] else "n/a")
+        erows.append(cells)
+    w(table(["effort", "alloc median (all)", "alloc median (realistic)", "alloc worst",
+             "in use at first failure (%)", "smallest arena, realistic"] +
+            ["smallest arena, %s" % t for t in trace_names], erows,
+            ["---"] + ["---:"] * (5 + len(trace_names))))
+    w("")
+
+    # ---- hardening levels
+    w("## Hardening levels")
+    w("")
+    w("One firmware per level that include/sys_heap_config.h defines (Cortex-M4, small heap, all "
+      "workloads; max with the median in brackets). Levels that poison or validate on every call "
+      "are O(block) or O(heap) by design; their firmware runs fewer rounds on smaller heaps "
+      "(the last column says what each firmware ran).")
+    w("")
+    hrows = []
+    for lvl in levels:
+        lg = logs.get("%s-sysheap-h%s" % (board, lvl))
+        if lg is None:
+            continue
+        cells = [lvl]
+        for op in OPS:
+            h = lg.merged("sysheap", "small", op)
+            cells.append("%d (%s)" % (h.max, h.p(500)) if h.n else "n/a")
+        o = lg.over.get(("sysheap", int(lg.cfg.get("util", 36864))))
+        cells.append(o["per_block"] if o else "n/a")
+        cells.append(fmt_pct(lg.util_pct("sysheap")))
+        s = sizes.get(("cortex-m4", "sysheap", "core", lvl))
+        s2 = sizes.get(("cortex-m4", "sysheap", "full", lvl))
+        cells.append(s[0] if s else "n/a")
+        cells.append(s2[0] if s2 else "n/a")
+        cells.append("%s rounds, %d KiB; big: %d KiB, %s rounds%s; %s seeds" % (
+            lg.cfg.get("rounds", "?"), int(lg.cfg.get("small", 0)) // 1024,
+            int(lg.cfg.get("big", 0)) // 1024, lg.cfg.get("big_rounds", lg.cfg.get("rounds", "?")),
+            "" if lg.cfg.get("big_adversarial", "1") == "1" else ", realistic only",
+            lg.cfg.get("seeds", "8")))
+        if not lg.ok:
+            cells[0] = "%s (run failed)" % lvl
+        hrows.append(cells)
+    w(table(["level"] + OPS + ["bytes per block", "in use at first failure (%)", ".text core",
+                                ".text full", "run"], hrows,
+            ["---"] + ["---:"] * 8 + ["---"]))
+    w("")
+    w("![hardening levels](bench-hardening.svg)")
+    w("")
+
+    # ---- header formats
+    w("## Header formats")
+    w("")
+    w("A heap under 256 KiB gets 4-byte chunk headers, a larger one 8-byte headers (default "
+      "`SYS_HEAP_HEADER_AUTO`). Same workloads on a %d KiB and a %d KiB heap, default hardening, "
+      "max (median)." % (int(main_log.cfg.get("small", 0)) // 1024 if main_log else 0,
+                         int(main_log.cfg.get("big", 0)) // 1024 if main_log else 0))
+    w("")
+    frows = []
+    for heap in ("small", "big"):
+        if main_log is None:
+            break
+        cells = [heap]
+        for op in OPS:
+            h = main_log.merged("sysheap", heap, op)
+            cells.append("%d (%s)" % (h.max, h.p(500)) if h.n else "n/a")
+        bad = [wl for (a, hp, wl), r in main_log.runs.items()
+               if a == "sysheap" and hp == heap and r.get("corrupt") == "1"]
+        missing = [wl for wl in WORKLOADS if ("sysheap", heap, wl) not in main_log.runs]
+        note = []
+        if bad:
+            note.append("corrupt: " + ", ".join(sorted(bad)))
+        if missing:
+            note.append("not run (fault): " + ", ".join(missing))
+        cells.append("; ".join(note))
+        frows.append(cells)
+    w(table(["heap"] + OPS + ["notes"], frows, ["---"] + ["---:"] * 4 + ["---"]))
+    w("")
+
+    # ---- memory efficiency
+    w("## Memory efficiency")
+    w("")
+    w("**In use at first failure**: the realistic workload on a fixed 36 KiB arena runs until an "
+      "allocation fails (kept blocks are never freed, so live memory climbs); the figure is the "
+      "requested bytes live at that moment over the arena size, for 8 fixed seeds. newlib's "
+      "arena is what its `_sbrk` may hand out. **Smallest arena**: binary search (8-byte steps) "
+      "for the smallest arena that completes the workload without a failed allocation, as a "
+      "multiple of the workload's peak live requested bytes (realistic workload: 60 rounds). "
+      "Arenas start on a 4 KiB boundary; full newlib grows its heap through `_sbrk` in whole "
+      "4 KiB pages, so its smallest arenas come out as multiples of 4 KiB, as they would in "
+      "firmware.")
+    w("")
+    mrows = []
+    util_plot = []
+    for lg, alloc in ((main_log, "sysheap"), (main_log, "sysheap-fast"), (main_log, "sysheap-fit"),
+                      (nano, "newlib-nano"), (full, "newlib")):
+        if lg is None:
+            continue
+        u = lg.util_pct(alloc)
+        a = lg.arena.get((alloc, "realistic"))
+        o = lg.over.get(("sysheap" if alloc.startswith("sysheap") else alloc, int(lg.cfg.get("util", 36864))))
+        mrows.append([alloc, fmt_pct(u), fmt_range(u),
+                      "%.3f" % (a[1] / a[0]) if a and a[0] and a[1] else "n/a",
+                      o["per_block"] if o else "n/a", o["min_block"] if o else "n/a",
+                      int(o["arena"]) - int(o["max_single"]) if o else "n/a"])
+        if u:
+            util_plot.append((alloc, sum(u) / len(u), min(u), max(u)))
+    w(table(["allocator", "in use at first failure (%)", "range over seeds",
+             "smallest arena / peak live", "bytes per block", "smallest block",
+             "fixed overhead of a 36 KiB heap"], mrows,
+            ["---"] + ["---:"] * 6))
+    w("")
+    w("*Bytes per block* is the request that still fits the smallest block, subtracted from "
+      "that block's footprint (so: header bytes); *fixed overhead* is the arena minus the "
+      "largest single allocation a fresh heap grants.")
+    w("")
+    w("![utilisation](bench-utilisation.svg)")
+    w("")
+
+    # ---- code size
+    w("## Code size")
+    w("")
+    w("Minimal programs (bench/fw/size_prog.c) that reference exactly one configuration, linked "
+      "with `--gc-sections`; the figure is the sum of `nm --size-sort -S` sizes of the symbols "
+      "that come from libsysheap's objects. *core* = init, alloc, free; *full* = core + "
+      "aligned_alloc, realloc, runtime_stats_get. libc's memcpy (used by realloc) is not counted, "
+      "nor are newlib's string functions. newlib columns count every function the program pulls "
+      "in from libc except the string functions and the program's `_sbrk` stub.")
+    w("")
+    crows = []
+    for cpu in CPU_NAMES:
+        cells = [CPU_NAMES[cpu]]
+        for lvl in levels:
+            for cfg in ("core", "full"):
+                s = sizes.get((cpu, "sysheap", cfg, lvl))
+                cells.append(s[0] if s else "n/a")
+        for base in ("nano", "newlib"):
+            for cfg in ("core", "full"):
+                s = sizes.get((cpu, base, cfg, level))
+                cells.append(s[0] if s else "n/a")
+        crows.append(cells)
+    head = ["CPU"]
+    for lvl in levels:
+        head += ["h%s core" % lvl, "h%s full" % lvl]
+    head += ["newlib-nano core", "newlib-nano full", "newlib core", "newlib full"]
+    w(table(head, crows))
+    w("")
+    w("(h*N* = SYS_HEAP_HARDENING level *N*; the default is %s. .text only; the library has no "
+      ".rodata or .data of its own in these programs unless noted: %s.)" % (
+          level, ", ".join("%s h%s %s rodata %d" % (CPU_NAMES[k[0]], k[3], k[2], v[1])
+                           for k, v in sorted(sizes.items()) if v and k[1] == "sysheap" and v[1])
+          or "none"))
+    w("")
+
+    # ---- per CPU
+    w("## Per CPU")
+    w("")
+    w("Worst case and median over the small-heap timing workloads, default configuration, in "
+      "instructions. The micro:bit (16 KiB of RAM) runs a scaled realistic workload: sizes "
+      "4–64 bytes, 8–24 live blocks per round, a 4 KiB heap, and at most 96 blocks in the "
+      "adversarial workloads.")
+    w("")
+    prow = []
+    for b in ["microbit", "mps2-an385", board, "mps2-an505"]:
+        cpu = BOARD_CPU.get(b, "")
+        s_lg = logs.get("%s-sysheap-h%s-quick" % (b, level)) if b != board else main_log
+        n_lg = logs.get("%s-newlib-nano-quick" % b) if b != board else nano
+        cells = [CPU_NAMES.get(cpu, cpu), b]
+        for lg, alloc in ((s_lg, "sysheap"), (n_lg, "newlib-nano")):
+            for op in ("alloc", "free"):
+                h = lg.merged(alloc, "small", op) if lg else Hist()
+                cells.append("%d (%s)" % (h.max, h.p(500)) if h.n else "n/a")
+        prow.append(cells)
+    w(table(["CPU", "board", "sys_heap alloc", "sys_heap free", "newlib-nano alloc",
+             "newlib-nano free"], prow, ["---", "---"] + ["---:"] * 4))
+    w("")
+
+    # ---- traces
+    w("## Traces")
+    w("")
+    w("Allocation traces recorded from real programs (bench/traces/README.md has the format and "
+      "how each was made) are compiled into the firmware as C arrays and replayed, timed; the "
+      "replayer checks the trace's checksum and every block's markers. The host replayer "
+      "(`build/bench/host/bench_replay`) replays them against sys_heap on the host with "
+      "`sys_heap_validate()` after every operation. calloc counts as alloc (the zeroing is not "
+      "timed), memalign as aligned_alloc.")
+    w("")
+    rrows = []
+    for t in trace_names:
+        st, src = trace_info[t]
+        rrows.append([t, src, st["ops"], st["ids"], st["peak"], "%d–%d" % (st["min"], st["max"])])
+    w(table(["trace", "recorded from", "ops", "ids", "peak live bytes", "sizes"], rrows,
+            ["---", "---", "---:", "---:", "---:", "---:"]))
+    w("")
+    host_arena = host_replay(args.results)
+    trows2 = []
+    for t in trace_names:
+        for lg, alloc in ((main_log, "sysheap"), (nano, "newlib-nano"), (full, "newlib")):
+            if lg is None:
+                continue
+            cells = [t, alloc]
+            for op in OPS:
+                h = lg.hist.get((alloc, "small", "trace:" + t, op))
+                cells.append("%d (%s)" % (h.max, h.p(500)) if h and h.n else "–")
+            a = lg.arena.get((alloc, "trace:" + t))
+            cells.append("%.3f" % (a[1] / a[0]) if a and a[0] and a[1] else "n/a")
+            tr = lg.traces.get((alloc, t))
+            cells.append(tr["checksum"] if tr else "n/a")
+            trows2.append(cells)
+        ha = host_arena.get(("plain", t))
+        if ha:
+            trows2.append([t, "sysheap on the host (64-bit)", "", "", "", "",
+                           "%.3f" % (ha[0] / ha[1]) if ha[1] else "n/a", "ok"])
+    w(table(["trace", "allocator"] + ["%s max (median)" % o for o in OPS] +
+            ["smallest arena / peak live", "checksum"], trows2,
+            ["---", "---"] + ["---:"] * 5 + ["---"]))
+    w("")
+
+    # ---- host
+    w("## Host (x86-64, callgrind)")
+    w("")
+    w("The same workloads and traces on the host, sys_heap (`-O2`, 16-byte alignment, 8-byte "
+      "headers) against glibc's malloc, counted by `valgrind --tool=callgrind`: the inclusive "
+      "instructions of the calls `bench_call()` makes to each entry point, divided by their "
+      "number (averages; callgrind gives no per-call distribution). Host counts include the frees "
+      "that empty the heap after each run. Not comparable with the Cortex-M counts above.")
+    w("")
+    hrows2 = []
+    host = host_table(args.results)
+    for wl in WORKLOADS + ["trace:" + t for t in trace_names]:
+        cells = [wl]
+        for op in OPS:
+            for alloc in ("sysheap", "glibc"):
+                v = host.get((alloc, wl, op))
+                cells.append("%.0f" % (v[1] / v[0]) if v and v[0] else "–")
+        hrows2.append(cells)
+    head = ["workload"]
+    for op in OPS:
+        head += ["%s sys_heap" % op, "%s glibc" % op]
+    w(table(head, hrows2))
+    w("")
+
+    # ---- everything
+    w("## All sys_heap timings")
+    w("")
+    w("<details><summary>Every hardening level, heap size, workload and operation "
+      "(Cortex-M4, instructions)</summary>")
+    w("")
+    drows = []
+    for lvl in levels:
+        lg = logs.get("%s-sysheap-h%s" % (board, lvl))
+        if lg is None:
+            continue
+        for heap in ("small", "big"):
+            for wl in WORKLOADS + ["trace:" + t for t in trace_names]:
+                for op in OPS:
+                    h = lg.hist.get(("sysheap", heap, wl, op))
+                    if h is None or not h.n:
+                        continue
+                    bad = lg.corrupt("sysheap", heap, wl)
+                    drows.append([lvl, heap, wl, op, h.n, h.p(0), h.p(500), h.p(990), h.max,
+                                  "corrupt run" if bad else ""])
+    w(table(["level", "heap", "workload", "operation", "calls", "min", "median", "p99", "max", ""],
+            drows, ["---", "---", "---", "---"] + ["---:"] * 5 + ["---"]))
+    w("")
+    w("Values above 4096 come from histogram bins about 3% wide and are marked `~` (upper "
+      "bound); every max is exact.")
+    w("")
+    w("</details>")
+    w("")
+
+    # ---- plots
+    if main_log is not None:
+        for op in ("alloc", "free"):
+            series = [("sys_heap", main_log.merged("sysheap", "small", op))]
+            if op == "alloc":
+                series += [("sys_heap FAST", main_log.merged("sysheap-fast", "small", op)),
+                           ("sys_heap FIT", main_log.merged("sysheap-fit", "small", op))]
+            if nano:
+                series.append(("newlib-nano", nano.merged("newlib-nano", "small", op)))
+            if full:
+                series.append(("newlib", full.merged("newlib", "small", op)))
+            plot_ccdf(os.path.join(args.docs, "bench-latency-%s.svg" % op),
+                      "%s: instructions per call, Cortex-M4, small heap, all workloads" % op,
+                      series, "instructions per call (log scale)")
+    plot_bars(os.path.join(args.docs, "bench-utilisation.svg"),
+              "Arena in use at the first failed allocation (36 KiB, realistic, 8 seeds)",
+              util_plot, "% of the arena holding requested bytes (bar: mean, whisker: seed range)",
+              TARGETS["util"], "target %.0f%%" % TARGETS["util"], 100)
+    lvl_rows = []
+    for lvl in levels:
+        lg = logs.get("%s-sysheap-h%s" % (board, lvl))
+        if lg is None:
+            continue
+        for op in ("alloc", "free"):
+            h = lg.merged("sysheap", "small", op)
+            if h.n:
+                lvl_rows.append(("level %s %s" % (lvl, op), h.max, None, None))
+    plot_bars(os.path.join(args.docs, "bench-hardening.svg"),
+              "Worst-case instructions per call by hardening level (Cortex-M4)", lvl_rows,
+              "instructions, worst case over all workloads (log scale)", log=True)
+
+    with open(os.path.join(args.docs, "benchmarks.md"), "w") as f:
+        f.write("\n".join(md) + "\n")
+
+    # The console summary.
+    print("bench: wrote %s/benchmarks.md and its plots" % args.docs)
+    print("%-46s %8s %10s %6s %12s %8s" % ("", "target", "sys_heap", "", "newlib-nano", "newlib"))
+    for r in rows:
+        print("%-46s %8s %10s %6s %12s %8s" % (r[0], r[1], na(r[2]), na(r[3]) if r[3] else "",
+                                                 na(r[4]), na(r[5])))
+    for p in problems:
+        print("PROBLEM: " + re.sub(r"`", "", p))
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
