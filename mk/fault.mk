@@ -87,7 +87,14 @@ $(foreach b,$(FAULT_QEMU_BOARDS),$(foreach l,$(FAULT_LEVELS),\
 	$(eval $(call firmware_rules,$(b),fault_l$(l)))))
 endif
 
-FAULT_FW = $(foreach b,$(FAULT_QEMU_BOARDS),\
+# hook_test: the default hook itself, at the default level, with the
+# per-CPU library: a double free must print the report and exit 1.
+FW_SRCS_hook_test := tests/fault/hook_test.c boards/common/error_hook.c
+ifdef FAULT_FW_OK
+$(foreach b,$(FAULT_QEMU_BOARDS),$(eval $(call firmware_rules,$(b),hook_test)))
+endif
+
+FAULT_FW = $(foreach b,$(FAULT_QEMU_BOARDS),$(BUILD)/$(b)/hook_test.elf) $(foreach b,$(FAULT_QEMU_BOARDS),\
 	$(foreach l,$(FAULT_LEVELS),$(BUILD)/$(b)/fault_l$(l).elf))
 
 # ---- running ---------------------------------------------------------------
@@ -110,12 +117,21 @@ TEST_TARGETS += test-fault
 
 test-fault: $(FAULT_HOST_BINS) $(if $(FAULT_FW_OK),$(FAULT_FW))
 	@$(if $(FAULT_FW_OK),,echo "test-fault: mk/boards.mk's firmware rules are missing"; exit 1)
+	@mkdir -p $(FAULT_DIR) && rm -f $(FAULT_DIR)/hook_test.results
 	$(call fault_run_host,$(FAULT_HOST_VARIANTS))
 	@$(if $(FAULT_HAVE_M32),,echo "skip: no -m32 on this host, the 32-bit host run is skipped")
 	@$(foreach b,$(FAULT_QEMU_BOARDS),$(foreach l,$(FAULT_LEVELS),\
 		sh tools/qemu_run.sh -q -s -t $(FAULT_TIMEOUT) -l $(BUILD)/$(b)/fault_l$(l).log \
 			$($(b)_QEMU) $(BUILD)/$(b)/fault_l$(l).elf || true;))
-	@$(PYTHON) tests/fault/matrix.py \
+	@$(foreach b,$(FAULT_QEMU_BOARDS),\
+		if sh tools/qemu_run.sh -q -e 1 -t 60 -l $(BUILD)/$(b)/hook_test.log \
+			$($(b)_QEMU) $(BUILD)/$(b)/hook_test.elf && \
+		   grep -q '^sys_heap error DOUBLE_FREE (2): heap hook_heap 0x' $(BUILD)/$(b)/hook_test.log; \
+		then echo "PASS $(b) hook_test: the default hook reported and aborted" \
+			>>$(FAULT_DIR)/hook_test.results; \
+		else echo "FAIL $(b) hook_test: no default-hook report and exit 1 in $(BUILD)/$(b)/hook_test.log" \
+			>>$(FAULT_DIR)/hook_test.results; fi;)
+	@$(PYTHON) tests/fault/matrix.py --extra-results $(FAULT_DIR)/hook_test.results \
 		$(foreach v,$(FAULT_HOST_VARIANTS),$(call fault_host_platform,$(v))) \
 		$(foreach b,$(FAULT_QEMU_BOARDS),$(call fault_qemu_platform,$(b)))
 

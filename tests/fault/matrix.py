@@ -59,6 +59,9 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--markdown", help="also write the matrices to this Markdown file")
+    ap.add_argument("--extra-results", metavar="FILE",
+                    help="other checks' PASS/FAIL lines, each counted as one pass or failure "
+                         "(a missing file means none)")
     ap.add_argument("--platform", nargs="+", action="append", required=True,
                     metavar=("NAME", "LOG"), help="a platform name and its five logs")
     args = ap.parse_args()
@@ -129,6 +132,18 @@ def main():
                "|---|" + "---|" * len(LEVELS)]
         md += ["| " + " | ".join(r) + " |" for r in md_rows]
         md.append("")
+
+    if args.extra_results:
+        try:
+            with open(args.extra_results, encoding="utf-8") as f:
+                extra = [l.rstrip() for l in f if l.strip()]
+        except OSError:
+            extra = []
+        print()
+        for line in extra:
+            print(line)
+        passed += sum(1 for l in extra if l.startswith("PASS"))
+        failed += sum(1 for l in extra if not l.startswith("PASS"))
 
     if args.markdown:
         with open(args.markdown, "w", encoding="utf-8") as f:
