@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cortexm.h"
 #include "sys_heap_define.h"
@@ -203,18 +204,13 @@ static inline void vtor_set(void)
 #endif
 }
 
-/* Word loops rather than memcpy/memset: libc is not initialised yet, and
- * the linker script keeps all four bounds word-aligned. */
+/* memcpy and memset are safe this early: they touch no libc state. (GCC
+ * turns hand-written copy loops into these calls anyway.) */
 static void sections_init(void)
 {
-	const uint32_t *src = __data_load_start__;
-
-	for (uint32_t *dst = __data_start__; dst < __data_end__; dst++) {
-		*dst = *src++;
-	}
-	for (uint32_t *dst = __bss_start__; dst < __bss_end__; dst++) {
-		*dst = 0u;
-	}
+	memcpy(__data_start__, __data_load_start__,
+	       (size_t)((uintptr_t)__data_end__ - (uintptr_t)__data_start__));
+	memset(__bss_start__, 0, (size_t)((uintptr_t)__bss_end__ - (uintptr_t)__bss_start__));
 }
 
 /* On small-RAM boards, a static stdout buffer of BOARD_STDOUT_BUFFER
