@@ -18,7 +18,7 @@
 #   make size-libc   flash and static RAM of one firmware on the glue next
 #                    to the same firmware on the C library's own malloc
 #
-# Outputs: build/<board>/libc-<libc>/<program>-<link>.elf (.map, .log).
+# Outputs: build/<board>/libc-<libc>/<libc>-<program>-<link>.elf (.map, .log).
 # Firmware reuses the boards' startup, linker scripts, lock and QEMU runner
 # (mk/boards.mk, tools/qemu_run.sh). picolibc needs two things the boards'
 # newlib-shaped cortexm.ld and startup lack, added here from tests/libc/:
@@ -142,7 +142,7 @@ libc_objdir = $(BUILD)/$(1)/libc-$(2)/$(3)
 libc_prog_objs = $(patsubst %,$(call libc_objdir,$(1),$(2),$(LIBC_MODE_OBJS_$(4)))/%.o, \
 	$(basename $(LIBC_PROG_SRCS_$(3)))) \
 	$(patsubst %,$(call libc_objdir,$(1),$(2),obj)/%.o,$(basename $(LIBC_FW_SRCS_$(2))))
-libc_elf = $(BUILD)/$(1)/libc-$(2)/$(3)-$(4).elf
+libc_elf = $(BUILD)/$(1)/libc-$(2)/$(2)-$(3)-$(4).elf
 
 # $(call libc_objdir_rules,board,libc,objset,extra flags)
 define libc_objdir_rules
@@ -363,12 +363,12 @@ LIBC_STOCK_DEFS_picolibc := $(LIBC_SBRK_DEFS_picolibc)
 
 # $(call libc_size_rules,board,libc)
 define libc_size_rules
-$(BUILD)/$(1)/libc-$(2)/size_app-stock.elf: $(call libc_prog_objs,$(1),$(2),size_app,gc) \
+$(BUILD)/$(1)/libc-$(2)/$(2)-size_app-stock.elf: $(call libc_prog_objs,$(1),$(2),size_app,gc) \
 		$($(1)_LDSCRIPT)
 	@echo "LD    $$@"
 	@$(call libc_link_cmd,$(1),$(2),size_app,gc,,) $(LIBC_STOCK_DEFS_$(2)) \
 		-Wl,-Map=$$@.map $$(filter %.o,$$^) $(BUILD)/$($(1)_CPU)/libsysheap.a -o $$@
-LIBC_SIZE_ELFS += $(call libc_elf,$(1),$(2),size_app,gc) $(BUILD)/$(1)/libc-$(2)/size_app-stock.elf
+LIBC_SIZE_ELFS += $(call libc_elf,$(1),$(2),size_app,gc) $(BUILD)/$(1)/libc-$(2)/$(2)-size_app-stock.elf
 endef
 LIBC_SIZE_ELFS :=
 $(foreach b,$(LIBC_TEST_BOARDS),$(foreach f,$(LIBC_FLAVOURS),$(eval $(call libc_size_rules,$(b),$(f)))))

@@ -24,9 +24,9 @@ printf '%-11s %-9s %-22s %8s %8s %12s %10s\n' board libc allocator flash RAM "fl
 for b in $boards; do
 	for l in $libcs; do
 		dir=$build/$b/libc-$l
-		set -- $(tdb "$dir/size_app-stock.elf")
+		set -- $(tdb "$dir/$l-size_app-stock.elf")
 		sf=$(($1 + $2)); sr=$(($2 + $3))
-		set -- $(tdb "$dir/size_app-gc.elf")
+		set -- $(tdb "$dir/$l-size_app-gc.elf")
 		gf=$(($1 + $2)); gr=$(($2 + $3))
 		case $l in
 		nano) stock="newlib-nano malloc" ;;
