@@ -3,13 +3,14 @@
  * @brief The lock that lets threads and ISRs share a heap, and the locked
  *        API built on it.
  *
- * **The lock.** sys_heap_lock() and sys_heap_unlock() are provided by the
- * board: boards/common/sys_heap_lock_cortexm.c masks interrupts
- * (PRIMASK, or BASEPRI at `SYS_HEAP_LOCK_BASEPRI` on ARMv7-M/ARMv8-M
- * Mainline); boards/host/lock_host.c is a no-op for single-threaded host
+ * **The lock.** sys_heap_lock() and sys_heap_unlock() are not in
+ * libsysheap.a (a library cannot know your interrupt or RTOS policy); the
+ * firmware links one implementation. boards/common/sys_heap_lock_cortexm.c
+ * masks interrupts (PRIMASK, or BASEPRI at `SYS_HEAP_LOCK_BASEPRI` on
+ * ARMv7-M/ARMv8-M Mainline); boards/host/lock_host.c is a no-op for single-threaded host
  * tests. Both define them as weak symbols, so an RTOS port replaces them
  * by defining its own (a mutex is fine if no ISR uses the heap; a critical
- * section if one does).
+ * section if one does). docs/porting.md has the details.
  *
  * The lock must nest: sys_heap_lock() returns the previous state and
  * sys_heap_unlock() restores exactly that, so a locked call made with
