@@ -31,3 +31,38 @@ test-gdb: $(foreach b,$(GDB_TEST_BOARDS),$(BUILD)/$(b)/gdb_fw.elf)
 			--heaps $(call gdb_fw_heaps,$(b)) --timeout $(GDB_TEST_TIMEOUT) \
 			--log $(BUILD)/$(b)/gdb_fw.gdb.log || status=1;) \
 	exit $$status
+
+# ---- heap maps ---------------------------------------------------------------
+
+# tests/tools/heapmap_demo.c with the library, for the host. 32-bit where
+# the compiler can (4-byte headers, 8-byte granules: a Cortex-M heap's
+# layout) and never position-independent, so its addresses, and the
+# example map, are the same on every run.
+HEAPMAP_DEMO := $(BUILD)/host/tools/heapmap_demo
+HEAPMAP_DEMO_SRCS := tests/tools/heapmap_demo.c $(filter src/core/% src/diag/%,$(LIB_SRCS))
+ifneq ($(filter test-heapmap heapmap,$(MAKECMDGOALS)),)
+TOOLS_HAVE_M32 := $(shell mkdir -p $(BUILD) && printf 'int main(void){return 0;}' | \
+	$(HOST_CC) -m32 -x c - -o $(BUILD)/.tools-m32probe 2>/dev/null && \
+	$(BUILD)/.tools-m32probe && echo yes; rm -f $(BUILD)/.tools-m32probe)
+endif
+
+$(HEAPMAP_DEMO): $(HEAPMAP_DEMO_SRCS) $(wildcard include/*.h src/*/*.h)
+	@mkdir -p $(@D)
+	$(HOST_CC) -std=c11 $(WARN) -O2 -Iinclude -Isrc/core $(CONFIG_DEFS) \
+		$(if $(TOOLS_HAVE_M32),-m32) -no-pie $(HEAPMAP_DEMO_SRCS) -o $@
+
+.PHONY: test-heapmap heapmap
+TEST_TARGETS += test-heapmap
+test-heapmap: $(HEAPMAP_DEMO)
+	@$(PYTHON) tests/tools/test_heapmap.py --demo $(HEAPMAP_DEMO) --workdir $(BUILD)/host/tools/heapmap
+
+# The example in the docs: the demo's heap, drawn; a PNG beside it when
+# librsvg's rsvg-convert is installed.
+heapmap: $(HEAPMAP_DEMO)
+	$(HEAPMAP_DEMO) >$(BUILD)/host/tools/heapmap-example.txt
+	$(PYTHON) tools/heapmap.py $(BUILD)/host/tools/heapmap-example.txt -o docs/heapmap-example.svg \
+		--title "libsysheap heap map: tests/tools/heapmap_demo.c, a fragmented 16 KiB heap"
+	@if command -v rsvg-convert >/dev/null 2>&1; then \
+		rsvg-convert docs/heapmap-example.svg -o docs/heapmap-example.png && \
+		echo "heapmap: docs/heapmap-example.png"; \
+	else echo "heapmap: no rsvg-convert (Debian librsvg2-bin), no PNG"; fi

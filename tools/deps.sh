@@ -5,7 +5,7 @@ set -eu
 
 PACKAGES="make gcc binutils gcc-arm-none-eabi libnewlib-arm-none-eabi \
 libstdc++-arm-none-eabi-newlib picolibc-arm-none-eabi libstdc++-arm-none-eabi-picolibc \
-qemu-system-arm openocd gdb-multiarch valgrind gcovr python3"
+qemu-system-arm openocd gdb-multiarch valgrind gcovr python3 librsvg2-bin"
 
 missing=""
 for p in $PACKAGES; do
