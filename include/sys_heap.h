@@ -151,9 +151,11 @@ void sys_heap_init(struct sys_heap *heap, void *mem, size_t bytes);
 /** Options for sys_heap_init_with(). Zero means "the default" throughout. */
 struct sys_heap_options {
 	/**
-	 * Granule in bytes: every block starts on it and its usable size is a
-	 * multiple of it, and no block shares a granule with another block or
-	 * with metadata. Use the data cache line size (for example 32) for
+	 * Granule in bytes: every block starts on it and owns whole granules,
+	 * and no block shares a granule with another block or with metadata.
+	 * Usable sizes are multiples of it (from ::SYS_HEAP_HARDENING_GUARDS
+	 * up, the usable size is the request: the rest of the last granule is
+	 * canary). Use the data cache line size (for example 32) for
 	 * heaps handed to DMA. 0 or anything up to ::SYS_HEAP_NATURAL_ALIGN
 	 * means the natural 8/16-byte layout. Must be a power of two.
 	 */

@@ -11,9 +11,10 @@
 static inline void *notify_alloc(struct sys_heap *heap, void *mem, size_t bytes)
 {
 #if SYS_HEAP_LISTENERS
-	const struct sys_heap_listener *l = heap->heap->listener;
+	/* A failed call may come from an unformatted heap: test mem first. */
+	const struct sys_heap_listener *l = (mem != NULL) ? heap->heap->listener : NULL;
 
-	if (mem != NULL && l != NULL && l->on_alloc != NULL) {
+	if (l != NULL && l->on_alloc != NULL) {
 		l->on_alloc(l->ctx, heap, mem, bytes);
 	}
 #else
@@ -41,9 +42,9 @@ static inline void *notify_resize(struct sys_heap *heap, void *old_mem, void *ne
 				  size_t bytes)
 {
 #if SYS_HEAP_LISTENERS
-	const struct sys_heap_listener *l = heap->heap->listener;
+	const struct sys_heap_listener *l = (new_mem != NULL) ? heap->heap->listener : NULL;
 
-	if (new_mem != NULL && l != NULL && l->on_resize != NULL) {
+	if (l != NULL && l->on_resize != NULL) {
 		l->on_resize(l->ctx, heap, old_mem, new_mem, bytes);
 	}
 #else
