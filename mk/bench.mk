@@ -12,6 +12,10 @@
 #                       checks the trace replayer: every shipped trace verified
 #                       and replayed with sys_heap_validate() after every op,
 #                       and a tampered trace must be rejected.
+#   make bench-hw       the quick firmware for the dev boards, counting cycles
+#                       (DWT or SysTick), to flash by hand; not run here.
+#   make bench-verify   recount the first timed calls by single-stepping them
+#                       under gdb; the counts must match.
 #   make bench-traces   re-record bench/traces/*.trace (bench/recorder/record.sh);
 #                       not part of `make bench`: the traces are inputs.
 #
@@ -104,11 +108,11 @@ bench_variant_defs = $(if $(filter sysheap-%,$(1)),-DBENCH_ALLOC_SYSHEAP \
 	-DSYS_HEAP_HARDENING=$(call bench_level,$(1)) \
 	$(if $(filter $(BENCH_DEFAULT_LEVEL),$(call bench_level,$(1))),-DBENCH_DEFAULT_LEVEL)) \
 	$(if $(filter newlib-nano%,$(1)),-DBENCH_NEWLIB_NANO) \
-	$(if $(filter %-quick,$(1)),-DBENCH_QUICK) \
+	$(if $(findstring -quick,$(1)),-DBENCH_QUICK) \
 	$(if $(filter sysheap-%,$(1)),$(if $(filter $(call bench_level,$(1)),$(BENCH_SLOW_LEVELS)),$(BENCH_SLOW_DEFS)))
 bench_variant_lib = $(if $(filter sysheap-%,$(1)),$(call bench_lib,$(2),$(call bench_level,$(1))),\
 	$(call bench_lib,$(2),$(BENCH_DEFAULT_LEVEL)))
-bench_variant_specs = $(if $(filter newlib newlib-quick,$(1)),,--specs=nano.specs)
+bench_variant_specs = $(if $(filter newlib newlib-quick newlib-quick-hw,$(1)),,--specs=nano.specs)
 bench_variant_srcs = $(BENCH_FW_SRCS) $(if $(filter sysheap-%,$(1)),bench/adapters/alloc_sysheap.c,\
 	bench/fw/alloc_newlib.c)
 
@@ -121,7 +125,8 @@ define bench_fw_rules
 BENCH_OBJS_$(1)_$(2) := $$(patsubst %,$(BENCH_DIR)/$(1)/$(2)/obj/%.o,$$(basename $$(call bench_variant_srcs,$(2)))) \
 	$(if $(filter -DBENCH_TRACES=0,$(BENCH_PROFILE_$(1))),,$(BENCH_DIR)/$(1)/$(2)/obj/traces.o)
 BENCH_CFLAGS_$(1)_$(2) := $$(call target_flags,$($(1)_CPU)) $(BENCH_FW_INCLUDES) $(BENCH_CONFIG_DEFS) \
-	$(filter-out -DBOARD_STDOUT_BUFFER=%,$($(1)_DEFS)) -DBOARD_NAME=\"$(1)\" -DBENCH_CPU=\"$($(1)_CPU)\" -DBENCH_QEMU -DBENCH_UNIT_INSN \
+	$(filter-out -DBOARD_STDOUT_BUFFER=%,$($(1)_DEFS)) -DBOARD_NAME=\"$(1)\" -DBENCH_CPU=\"$($(1)_CPU)\" \
+	$(if $(findstring -hw,$(2)),,-DBENCH_QEMU -DBENCH_UNIT_INSN) \
 	$(BENCH_PROFILE_$(1)) $$(call bench_variant_defs,$(2)) -std=c11 $(WARN) -MMD -MP
 
 $(BENCH_DIR)/$(1)/$(2)/obj/%.o: %.c
@@ -148,6 +153,27 @@ endef
 $(foreach v,$(BENCH_VARIANTS_MAIN) sysheap-h$(BENCH_DEFAULT_LEVEL)-quick,\
 	$(eval $(call bench_fw_rules,$(BENCH_BOARD),$(v))))
 $(foreach b,$(BENCH_CPU_BOARDS),$(foreach v,$(BENCH_VARIANTS_CPU),$(eval $(call bench_fw_rules,$(b),$(v)))))
+
+# Real boards: the same quick firmware, counting cycles rather than
+# instructions (DWT CYCCNT on M3 and later, SysTick on M0; calibrated the
+# same way, the CAL line then says unit=cycle). `make bench-hw` builds
+# build/bench/<board>/{sysheap-h<level>,newlib-nano}-quick-hw.elf for each
+# dev board; program one with OpenOCD (the board's <board>_OPENOCD
+# arguments, `-c "program <elf> verify reset exit"`) and read its console
+# with `make console BOARD=<board>`. Built here, never run here.
+BENCH_HW_BOARDS := $(filter nucleo-f401re nrf52840dk bluepill,$(DEV_BOARDS))
+BENCH_HW_VARIANTS := sysheap-h$(BENCH_DEFAULT_LEVEL)-quick-hw newlib-nano-quick-hw
+BENCH_PROFILE_nucleo-f401re := -DBENCH_SMALL_BYTES=49152u -DBENCH_BIG_BYTES=0u \
+	-DBENCH_UTIL_BYTES=36864u -DHIST_EXACT=1024u -DHIST_OCTAVES=10u -DBENCH_MAX_SLOTS=600u \
+	-DBENCH_TRACES=0 -DBENCH_TRACE_MAX_IDS=1u -DBENCH_ARENA_ALIGN=8
+BENCH_PROFILE_nrf52840dk := $(BENCH_PROFILE_nucleo-f401re)
+BENCH_PROFILE_bluepill := $(BENCH_PROFILE_microbit)
+$(foreach b,$(BENCH_HW_BOARDS),$(foreach v,$(BENCH_HW_VARIANTS),$(eval $(call bench_fw_rules,$(b),$(v)))))
+BENCH_HW_ELFS := $(foreach b,$(BENCH_HW_BOARDS),$(foreach v,$(BENCH_HW_VARIANTS),$(BENCH_DIR)/$(b)/$(v).elf))
+
+.PHONY: bench-hw
+bench-hw: deps $(BENCH_HW_ELFS)
+	@echo "bench-hw: built $(BENCH_HW_ELFS)"
 
 -include $(shell find $(BENCH_DIR) -name '*.d' 2>/dev/null)
 
@@ -265,14 +291,15 @@ bench-quick: deps
 # and rejects a trace whose checksum no longer matches.
 TEST_TARGETS += test-bench
 test-bench: deps
-	@$(MAKE) -s --no-print-directory -j$(BENCH_JOBS) $(BENCH_ELFS) $(BENCH_DIR)/host/bench_replay
+	@$(MAKE) -s --no-print-directory -j$(BENCH_JOBS) $(BENCH_ELFS) $(BENCH_HW_ELFS) \
+		$(BENCH_DIR)/host/bench_replay
 	@$(PYTHON) bench/tracetool.py check $(BENCH_TRACES) >/dev/null
 	@$(BENCH_DIR)/host/bench_replay --check $(firstword $(BENCH_TRACES))
 	@sed '0,/^a \([0-9]*\) \([0-9]*\)$$/s//a \1 1\2/' $(firstword $(BENCH_TRACES)) \
 		> $(BENCH_DIR)/tampered.trace
 	@if $(BENCH_DIR)/host/bench_replay --check $(BENCH_DIR)/tampered.trace 2>/dev/null; then \
 		echo "test-bench: a tampered trace was accepted"; exit 1; fi
-	@echo "test-bench: $(words $(BENCH_ELFS)) firmware images built, $(words $(BENCH_TRACES)) traces verified, replay validated"
+	@echo "test-bench: $(words $(BENCH_ELFS) $(BENCH_HW_ELFS)) firmware images built, $(words $(BENCH_TRACES)) traces verified, replay validated"
 
 bench-traces: $(BENCH_DIR)/host/malloc_trace.so
 	sh bench/recorder/record.sh $(BENCH_DIR)/host/malloc_trace.so bench/traces

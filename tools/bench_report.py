@@ -693,7 +693,8 @@ def full_report(args):
     w("")
     w("Commands: `make bench` (this page), `make bench-quick` (Cortex-M4 worst cases and .text "
       "only, printed, in seconds), `make bench-verify` (recounts the first timed calls by "
-      "single-stepping them in gdb), `make test-bench` (part of `make test`: the firmware builds, "
+      "single-stepping them in gdb), `make bench-hw` (the same firmware for the dev boards, "
+      "counting cycles, to flash by hand), `make test-bench` (part of `make test`: the firmware builds, "
       "the traces verify and replay cleanly, a tampered trace is refused). mk/bench.mk has the "
       "knobs; docs/benchmarks.md is rewritten by every `make bench`.")
     w("")
