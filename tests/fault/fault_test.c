@@ -600,6 +600,36 @@ static void run_stress(int target, uint32_t seed)
 	}
 }
 
+/* What a block costs at this level: the chunk bytes (header, guard prefix,
+ * canary room, rounding) one allocation of each size takes from a fresh
+ * heap, read from the statistics. */
+static void print_costs(void)
+{
+	static const size_t sizes[] = { 1u, 8u, 24u, 64u, 100u, 256u };
+	enum { N = sizeof(sizes) / sizeof(sizes[0]) };
+	unsigned long cost[N];
+
+	for (size_t i = 0u; i < N; i++) {
+		struct sys_memory_stats before;
+		struct sys_memory_stats after;
+
+		fresh_heaps();
+		(void)sys_heap_runtime_stats_get(&heap_a, &before);
+		void *p = sys_heap_alloc(&heap_a, sizes[i]);
+
+		(void)sys_heap_runtime_stats_get(&heap_a, &after);
+		cost[i] = p != NULL ? (unsigned long)(after.allocated_bytes - before.allocated_bytes)
+				    : 0ul;
+	}
+	printf("  bytes a block takes (request -> chunk bytes):");
+	for (size_t i = 0u; i < N; i++) {
+		printf(" %lu -> %lu%s", (unsigned long)sizes[i], cost[i], i + 1u < N ? "," : "\n");
+	}
+	for (size_t i = 0u; i < N; i++) {
+		printf("cost|%d|%lu|%lu\n", LEVEL, (unsigned long)sizes[i], cost[i]);
+	}
+}
+
 int main(void)
 {
 	fresh_heaps();
@@ -608,6 +638,7 @@ int main(void)
 	       LEVEL, level_names[LEVEL], (unsigned)(8u * sizeof(void *)),
 	       (unsigned)(sizeof(void *) > 4u || heap_a.heap->big != 0u ? 8u : 4u),
 	       (unsigned)heap_a.heap->mem_offset, VARIANTS);
+	print_costs();
 	for (size_t i = 0u; i < CLASS_COUNT; i++) {
 		run_class(&classes[i]);
 		(void)fflush(stdout);

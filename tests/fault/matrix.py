@@ -30,8 +30,13 @@ def read_log(path):
             lines = [l.rstrip("\r\n") for l in f]
     except OSError:
         return None
-    cells, order = {}, []
+    cells, order, costs = {}, [], {}
     for line in lines:
+        if line.startswith("cost|"):
+            parts = line.split("|")
+            if len(parts) == 4:
+                costs[int(parts[2])] = int(parts[3])
+            continue
         if line.startswith("cell|"):
             parts = line.split("|")
             if len(parts) != 6:
@@ -43,7 +48,7 @@ def read_log(path):
     nonblank = [l.strip() for l in lines if l.strip()]
     m = SUMMARY.match(nonblank[-1]) if nonblank else None
     counts = (int(m.group(1)), int(m.group(2))) if m else None
-    return {"cells": cells, "order": order, "first": first, "counts": counts,
+    return {"cells": cells, "order": order, "costs": costs, "first": first, "counts": counts,
             "tail": nonblank[-5:]}
 
 
@@ -127,11 +132,24 @@ def main():
         print("  promised from level (must be caught every time): " + "; ".join(promised))
         for p in problems:
             print("  FAIL " + p)
+        sizes = sorted({s for r in runs if r for s in r["costs"]})
+        cost_rows = [[f"{s}"] + [str(r["costs"].get(s, "?")) if r else "?" for r in runs]
+                     for s in sizes]
+        if sizes:
+            print("  bytes a block of N bytes takes from the heap (its whole chunk):")
+            for line in table(cost_rows, ["request"] + LEVELS):
+                print("    " + line)
         md += [f"## {name}", "", f"{detail}", ""]
         md += ["| bug class | " + " | ".join(LEVELS) + " |",
                "|---|" + "---|" * len(LEVELS)]
         md += ["| " + " | ".join(r) + " |" for r in md_rows]
         md.append("")
+        if sizes:
+            md += ["Bytes one block takes from the heap (its whole chunk: header, guard prefix, "
+                   "canary room and rounding included), by request size:", "",
+                   "| request | " + " | ".join(LEVELS) + " |", "|---|" + "---|" * len(LEVELS)]
+            md += ["| " + " | ".join(r) + " |" for r in cost_rows]
+            md.append("")
 
     if args.extra_results:
         try:
