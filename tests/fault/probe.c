@@ -159,6 +159,40 @@ static int case_contiguous(void)
 	return 0;
 }
 
+/* Case 5: a pointer 16 bytes into a live 64-byte block whose contents
+ * happen to look like a chain of chunk headers (say, a copy of heap
+ * memory): a fake used chunk F of 2 units at mem + 16, its left
+ * neighbour a fake 1-unit chunk, its right neighbour's left_size 2. */
+static void put_field(uint8_t *chunk, unsigned f, uint32_t v)
+{
+	if (sizeof(void *) > 4u || heap.heap->big != 0u) {
+		memcpy(chunk + 4u * f, &v, 4u);
+	} else {
+		uint16_t v16 = (uint16_t)v;
+
+		memcpy(chunk + 2u * f, &v16, 2u);
+	}
+}
+
+static int case_interior_fake_headers(void)
+{
+	fresh();
+	uint8_t *a = sys_heap_alloc(&heap, 64u);
+
+	if (a == NULL || sys_heap_alloc(&heap, 64u) == NULL) {
+		return -1;
+	}
+	uint8_t *chunk_a = a - heap.heap->mem_offset;
+
+	put_field(chunk_a + 8u, 0u, (1u << 1) | 1u);  /* Y = A+1: used, 1 unit */
+	put_field(chunk_a + 16u, 0u, (2u << 1) | 1u); /* F = A+2: used, 2 units */
+	put_field(chunk_a + 16u, 1u, 1u);             /*   left_size 1 (Y) */
+	put_field(chunk_a + 32u, 0u, (1u << 1) | 1u); /* A+4: used */
+	put_field(chunk_a + 32u, 1u, 2u);             /*   left_size 2 (F) */
+	step("free(a + 16)", a + 16u);
+	return 0;
+}
+
 struct probe {
 	const char *name;
 	int (*run)(void);
@@ -169,6 +203,7 @@ static const struct probe probes[] = {
 	{ "next header's used bit cleared; free(c)", case_used_bit_then_free_c },
 	{ "next header's size byte zeroed; free(a), free(b)", case_size_byte_zero },
 	{ "contiguous overflow to the used bit; free(a), free(b)", case_contiguous },
+	{ "interior pointer into fake headers; free(a + 16)", case_interior_fake_headers },
 };
 
 int main(void)
