@@ -401,12 +401,17 @@ class SysheapSubcommand(gdb.Command):
             self.run(Target(), arg)
         except SysheapError as e:
             print(f"sysheap: {e}")
+        except gdb.MemoryError as e:
+            print(f"sysheap: cannot read target memory ({e}): is the target connected "
+                  "and the heap's memory readable?")
 
 
 class SysheapList(SysheapSubcommand):
-    """List every compile-time heap (SYS_HEAP_DEFINE): name, handle and region
-    addresses, size, header format, granule, and used/free bytes (from the
-    heap's statistics, or a walk when they are compiled out)."""
+    """List every SYS_HEAP_DEFINE heap, from the linker-section registry.
+Usage: sysheap list
+Name, handle and region addresses, size, header bytes, granule, and used
+and free bytes (from the heap's statistics, or a walk when they are
+compiled out)."""
 
     def __init__(self):
         super().__init__("list")
@@ -434,10 +439,12 @@ class SysheapList(SysheapSubcommand):
 
 
 class SysheapDump(SysheapSubcommand):
-    """Dump one heap: its figures, then one line per chunk in address order,
-    `chunk 0x<mem> used|free <usable bytes>` (sys_heap_report's format:
-    tools/heapmap.py draws it). HEAP: a registry name, an expression of type
-    struct sys_heap or struct sys_heap *, or an address."""
+    """Print one heap's figures and every chunk, as sys_heap_report does.
+Usage: sysheap dump HEAP
+HEAP: a registry name, an expression of type struct sys_heap or
+struct sys_heap *, or an address (of a handle or a registry buffer).
+One line per chunk in address order, `chunk 0x<mem> used|free <bytes>`
+(usable bytes): the format tools/heapmap.py draws."""
 
     def __init__(self):
         super().__init__("dump")
@@ -467,11 +474,12 @@ class SysheapDump(SysheapSubcommand):
 
 
 class SysheapValidate(SysheapSubcommand):
-    """Check one heap's structure as sys_heap_validate() does: descriptor,
-    neighbour sizes, no adjacent free chunks, every free chunk in its
-    bucket's list once, the bucket bitmap, the statistics. Prints OK or the
-    first violation. (Guards and poison, hardening 2 and up, are not
-    checked.)"""
+    """Check one heap's structure as sys_heap_validate() does.
+Usage: sysheap validate HEAP
+The descriptor, neighbour sizes, no adjacent free chunks, every free chunk
+once in its bucket's list, the bucket bitmap, the statistics. Prints OK or
+the first violation. (Guards and poison, hardening 2 and up, are not
+checked.)"""
 
     def __init__(self):
         super().__init__("validate")
