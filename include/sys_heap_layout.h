@@ -68,6 +68,11 @@ struct z_heap {
 	/** Smallest chunk, in units: a header and two free-list links, and at
 	 *  least a granule. Kept here because alloc tests it on every split. */
 	uint32_t min_chunk;
+	/** Chunk units for a request of n bytes are
+	 *  ((n + request_bias) >> 3) & granule_units_mask: the header, any
+	 *  guard bytes and the rounding up to a granule, precomputed. */
+	uint32_t request_bias;
+	uint32_t granule_units_mask; /**< ~(granule in units - 1). */
 #if SYS_HEAP_STATS
 	size_t free_bytes;          /**< Bytes in free chunks, headers included. */
 	size_t allocated_bytes;     /**< Bytes in live chunks, headers included. */

@@ -242,10 +242,7 @@ SYSHEAP_INLINE size_t chunk_usable_bytes(const struct z_heap *h, chunkid_t c)
  * bytes <= h->max_request, which keeps this from overflowing. */
 SYSHEAP_INLINE chunksz_t bytes_to_chunksz(const struct z_heap *h, size_t bytes)
 {
-	size_t granule_bytes = (size_t)CHUNK_UNIT << h->granule_shift;
-	size_t total = bytes + BLOCK_TAIL_BYTES + h->mem_offset + granule_bytes - 1u;
-
-	return (chunksz_t)((total & ~(granule_bytes - 1u)) / CHUNK_UNIT);
+	return (chunksz_t)((bytes + h->request_bias) / CHUNK_UNIT) & h->granule_units_mask;
 }
 
 /* Bucket b holds free chunks of [2^b, 2^(b+1)) units. (Granular heaps

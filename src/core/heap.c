@@ -138,6 +138,8 @@ SYSHEAP_INLINE chunkid_t take_chunk(struct z_heap *h, chunksz_t size, uint32_t l
 		chunkid_t best = 0u;
 		chunksz_t best_size = UINT32_MAX;
 
+		/* No early exit on an exact fit: it would not shorten the worst
+		 * case, only add a test to every round. */
 		do {
 			chunksz_t s = chunk_size(h, c);
 
@@ -146,7 +148,7 @@ SYSHEAP_INLINE chunkid_t take_chunk(struct z_heap *h, chunksz_t size, uint32_t l
 				best_size = s;
 			}
 			c = free_next(h, c);
-		} while (--loops != 0u && c != head && best_size != size);
+		} while (--loops != 0u && c != head);
 
 		if (best != 0u) {
 			list_remove(h, best, b);

@@ -117,6 +117,9 @@ static void format(const struct layout *l)
 	h->big = l->big ? 1u : 0u;
 	h->granule_shift = l->granule_shift;
 	/* Two links of a field each: one unit on small heaps, two on big. */
+	h->request_bias = (uint32_t)(BLOCK_TAIL_BYTES + l->mem_offset +
+				     (CHUNK_UNIT << l->granule_shift) - 1u);
+	h->granule_units_mask = ~((1u << l->granule_shift) - 1u);
 	h->min_chunk = l->big ? 2u : 1u;
 	if (h->min_chunk < (1u << l->granule_shift)) {
 		h->min_chunk = 1u << l->granule_shift;

@@ -134,7 +134,10 @@ static bool check_descriptor(const struct sys_heap *heap, const struct z_heap *h
 
 	chunksz_t links = heap_is_big(h) ? 2u : 1u;
 
-	return h->min_chunk == (links > granule ? links : granule) && chunk_used(h, 0u) &&
+	uint32_t bias = (uint32_t)(BLOCK_TAIL_BYTES + h->mem_offset + chunk_bytes(granule) - 1u);
+
+	return h->min_chunk == (links > granule ? links : granule) && h->request_bias == bias &&
+	       h->granule_units_mask == ~(granule - 1u) && chunk_used(h, 0u) &&
 	       left_size(h, 0u) == 0u &&
 	       first > 0u && first < h->end_chunk && (first & (granule - 1u)) == 0u &&
 	       (h->end_chunk & (granule - 1u)) == 0u && chunk_used(h, h->end_chunk) &&
