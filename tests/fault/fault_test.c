@@ -38,6 +38,10 @@
 
 #define LEVEL SYS_HEAP_HARDENING
 
+#if !SYS_HEAP_STATS
+#error "the fault suite reads the runtime statistics: build it with SYS_HEAP_STATS=1"
+#endif
+
 /* Each of the two injection heaps; the stress heap and its live-block
  * table. Small enough for a 16 KiB micro:bit. */
 #ifndef FAULT_HEAP_BYTES
