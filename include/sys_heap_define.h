@@ -109,7 +109,12 @@ const struct sys_heap_static *sys_heap_static_at(size_t index);
 /* The one expansion behind every public macro. `sect` is a string
  * literal; `align` and `granule` integer constant expressions. (Attribute
  * names are spelled __section__ etc. so that a macro parameter can never
- * replace them.) */
+ * replace them.)
+ *
+ * The descriptor's explicit alignment is what makes the registry an array:
+ * each descriptor sits in its own section, and without a user-given
+ * alignment GCC may raise a 40-byte object's to 32 (x86-64 does), padding
+ * the gaps between entries. An explicit alignment is never raised. */
 #define Z_SYS_HEAP_DEFINE(name, bytes, sect, align, granule)                      \
 	Z_SYS_HEAP_STATIC_ASSERT((size_t)(bytes) >= SYS_HEAP_MIN_BYTES,                \
 				 "SYS_HEAP_DEFINE(" #name "): size below SYS_HEAP_MIN_BYTES"); \
@@ -118,7 +123,8 @@ const struct sys_heap_static *sys_heap_static_at(size_t index);
 	static uint8_t z_sys_heap_buf_##name[(bytes)]                                \
 		__attribute__((__section__(sect), __aligned__(align)));                     \
 	struct sys_heap name = { Z_SYS_HEAP_NULL, z_sys_heap_buf_##name, (bytes) };   \
-	__attribute__((__section__(".sysheap.registry." #name), __used__))                   \
+	__attribute__((__section__(".sysheap.registry." #name), __used__,                    \
+		       __aligned__(__alignof__(struct sys_heap_static))))                 \
 	static const struct sys_heap_static z_sys_heap_desc_##name = {               \
 		&name, z_sys_heap_buf_##name, (bytes), (granule), #name                \
 	}
