@@ -6,8 +6,10 @@
 #                                 the core suite (tests/), the ISR test (PRIMASK
 #                                 lock, and BASEPRI where the core has it), the
 #                                 init-order test (C++), the ELF section check,
-#                                 the exit-status check and the demo
-#   make flash BOARD=b [FIRMWARE=demo|tests|isr_test|init_test]
+#                                 the exit-status check and the demo; without
+#                                 BOARD also qemu-vendor-ld (the porting
+#                                 snippet in an STM32CubeIDE-style project)
+#   make flash BOARD=b [FIRMWARE=demo|tests|isr_test|init_test|exit_test]
 #                                 program a dev board: openocd program/verify/reset
 #   make console BOARD=b          attach OpenOCD with semihosting on, to see a
 #                                 dev board's console (the boards print over it)
