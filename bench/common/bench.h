@@ -63,6 +63,10 @@ struct bench_allocator {
 	bool (*reset)(struct bench_allocator *a, void *arena, size_t bytes);
 	/* Full structural check, or NULL. Used by the replayer's check mode. */
 	bool (*validate)(struct bench_allocator *a);
+	/* Bytes the live blocks take from the arena, headers, guards and
+	 * rounding included (the allocator's own statistics), or NULL when
+	 * the allocator cannot tell. Called untimed, at a first failure. */
+	size_t (*footprint)(struct bench_allocator *a);
 	/* Bytes of the header in front of each block, for the adversarial
 	 * workloads that aim at size-class boundaries. */
 	unsigned hdr_bytes;
@@ -111,7 +115,10 @@ struct bench_run {
 	bool corrupt;            /* a content check or validate failed */
 	size_t live;             /* requested bytes live now */
 	size_t peak;             /* ... and at most */
+	uint32_t blocks;         /* live blocks now */
 	size_t live_at_fail;     /* requested bytes live at the first failure */
+	uint32_t blocks_at_fail; /* ... in this many blocks */
+	size_t footprint_at_fail; /* ... taking this many bytes (0: unknown) */
 	size_t fail_request;     /* the request that failed first */
 	uint32_t checksum;       /* trace replay: FNV-1a of the ops */
 };

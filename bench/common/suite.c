@@ -5,7 +5,11 @@
  *
  *   H alloc= heap= wl= op= n= min= p50= p99= max= sum= bins=v:c,...
  *   W alloc= heap= wl= ops= fails= corrupt= peak=
- *   U alloc= arena= seed= live= request= peak= ops=       (fill to failure)
+ *   U alloc= arena= seed= live= blocks= footprint= request= peak= ops=
+ *                                                         (fill to failure: requested
+ *                                                          bytes, blocks and the bytes they
+ *                                                          take, 0 if unknown, at the first
+ *                                                          failed allocation)
  *   M alloc= wl= peak= arena=                             (smallest arena)
  *   O alloc= arena= max_single= per_block= min_block=     (overhead)
  *   T alloc= trace= ops= checksum=ok|bad                  (trace check)
@@ -123,9 +127,12 @@ void suite_utilisation(struct bench_allocator *A, uint8_t *arena, size_t bytes, 
 		r.stop_on_fail = true;
 		wl_realistic(&r, seed, 100000u, true);
 		check_run(&r, "fill");
-		bprintf("U alloc=%s arena=%lu seed=%lu live=%lu request=%lu peak=%lu ops=%lu\n", A->name,
-			(unsigned long)bytes, (unsigned long)seed,
+		bprintf("U alloc=%s arena=%lu seed=%lu live=%lu blocks=%lu footprint=%lu request=%lu "
+			"peak=%lu ops=%lu\n",
+			A->name, (unsigned long)bytes, (unsigned long)seed,
 			(unsigned long)(r.failed ? r.live_at_fail : 0u),
+			(unsigned long)(r.failed ? r.blocks_at_fail : 0u),
+			(unsigned long)(r.failed ? r.footprint_at_fail : 0u),
 			(unsigned long)r.fail_request, (unsigned long)r.peak, (unsigned long)r.ops);
 	}
 	bflush();

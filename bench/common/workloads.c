@@ -121,6 +121,8 @@ static void note_fail(struct bench_run *r, size_t n)
 	if (!r->failed) {
 		r->failed = true;
 		r->live_at_fail = r->live;
+		r->blocks_at_fail = r->blocks;
+		r->footprint_at_fail = r->A->footprint != NULL ? r->A->footprint(r->A) : 0u;
 		r->fail_request = n;
 	}
 }
@@ -136,6 +138,7 @@ static bool took(struct bench_run *r, struct bench_slot *sl, void *p, size_t n)
 	sl->size = (uint32_t)n;
 	sl->tag = next_tag++;
 	stamp(sl);
+	r->blocks++;
 	r->live += n;
 	if (r->live > r->peak) {
 		r->peak = r->live;
@@ -186,6 +189,7 @@ static void do_free(struct bench_run *r, struct bench_slot *sl)
 	}
 	record(r, OP_FREE);
 	r->live -= sl->size;
+	r->blocks--;
 	sl->p = NULL;
 }
 
@@ -210,6 +214,7 @@ static bool do_realloc(struct bench_run *r, struct bench_slot *sl, size_t n)
 		r->corrupt = true;
 	}
 	r->live -= sl->size;
+	r->blocks--;
 	return took(r, sl, p, n);
 }
 

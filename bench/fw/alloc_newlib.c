@@ -66,6 +66,14 @@ static bool newlib_reset(struct bench_allocator *a, void *arena, size_t bytes)
 	return true;
 }
 
+/* Bytes in live chunks, headers included: mallinfo()'s uordblks (both
+ * mallocs count what _sbrk gave them minus their free chunks). Untimed. */
+static size_t newlib_footprint(struct bench_allocator *a)
+{
+	(void)a;
+	return (size_t)mallinfo().uordblks;
+}
+
 void newlib_allocator(struct bench_allocator *a, const char *name)
 {
 	*a = (struct bench_allocator){
@@ -75,6 +83,7 @@ void newlib_allocator(struct bench_allocator *a, const char *name)
 		.aligned_fn = (void *)memalign,
 		.realloc_fn = (void *)realloc,
 		.reset = newlib_reset,
+		.footprint = newlib_footprint,
 		.hdr_bytes = 8u,
 	};
 }
