@@ -1,12 +1,19 @@
 /*
- * alloc_sysheap.c: sys_heap as a bench_allocator, at each search effort.
- * The timed calls are the public API itself: sys_heap_alloc(),
- * sys_heap_alloc_effort(), sys_heap_free(), sys_heap_aligned_alloc(),
- * sys_heap_realloc().
+ * alloc_sysheap.c: sys_heap as a bench_allocator, at each search effort,
+ * and on granular (DMA) heaps. The timed calls are the public API itself:
+ * sys_heap_alloc(), sys_heap_alloc_effort(), sys_heap_free(),
+ * sys_heap_aligned_alloc(), sys_heap_realloc().
  */
 #include "alloc_sysheap.h"
 
-static struct sys_heap heaps[4];
+/* One heap per effort, then the granular ones. The handle comes first, so
+ * a bench_allocator's heap pointer is also its slot. */
+struct bench_sysheap {
+	struct sys_heap heap;
+	size_t granule; /* 0: sys_heap_init() */
+};
+static struct bench_sysheap heaps[4u + BENCH_SYSHEAP_GRANULAR];
+static unsigned granular_used;
 static unsigned hook_calls;
 
 static void count_error(struct sys_heap *heap, void *mem, enum sys_heap_error error, void *caller)
@@ -20,9 +27,18 @@ static void count_error(struct sys_heap *heap, void *mem, enum sys_heap_error er
 
 static bool sysheap_reset(struct bench_allocator *a, void *arena, size_t bytes)
 {
-	struct sys_heap *h = a->heap;
+	struct bench_sysheap *s = a->heap;
+	struct sys_heap *h = &s->heap;
 
-	sys_heap_init(h, arena, bytes);
+	if (s->granule != 0u) {
+		const struct sys_heap_options options = { .granule = s->granule };
+
+		if (!sys_heap_init_with(h, arena, bytes, &options)) {
+			return false;
+		}
+	} else {
+		sys_heap_init(h, arena, bytes);
+	}
 	if (h->heap == NULL) {
 		return false;
 	}
@@ -35,25 +51,48 @@ static bool sysheap_validate(struct bench_allocator *a)
 	return hook_calls == 0u && sys_heap_validate(a->heap);
 }
 
-void sysheap_allocator(struct bench_allocator *a, const char *name, enum bench_sysheap_mode mode)
+/* Bytes in live chunks, headers and guards included (0 without stats). */
+static size_t sysheap_footprint(struct bench_allocator *a)
+{
+	struct sys_memory_stats st;
+
+	return sys_heap_runtime_stats_get(a->heap, &st) == 0 ? st.allocated_bytes : 0u;
+}
+
+static void fill(struct bench_allocator *a, const char *name, struct bench_sysheap *s)
 {
 	*a = (struct bench_allocator){
 		.name = name,
-		.heap = &heaps[mode],
+		.heap = &s->heap,
 		.alloc_fn = (void *)sys_heap_alloc,
 		.free_fn = (void *)sys_heap_free,
 		.aligned_fn = (void *)sys_heap_aligned_alloc,
 		.realloc_fn = (void *)sys_heap_realloc,
 		.reset = sysheap_reset,
 		.validate = sysheap_validate,
+		.footprint = sysheap_footprint,
 		.hdr_bytes = sizeof(void *) > 4u ? 8u : 4u,
 	};
+}
+
+void sysheap_allocator(struct bench_allocator *a, const char *name, enum bench_sysheap_mode mode)
+{
+	fill(a, name, &heaps[mode]);
 	if (mode != BENCH_SYSHEAP_PLAIN) {
 		a->alloc_fn = (void *)sys_heap_alloc_effort;
 		a->alloc_extra = mode == BENCH_SYSHEAP_FAST ? SYS_HEAP_EFFORT_FAST
 				 : mode == BENCH_SYSHEAP_FIT ? SYS_HEAP_EFFORT_FIT
 							     : SYS_HEAP_EFFORT_DEFAULT;
 	}
+}
+
+void sysheap_granular_allocator(struct bench_allocator *a, const char *name, size_t granule)
+{
+	struct bench_sysheap *s = &heaps[4u + granular_used % BENCH_SYSHEAP_GRANULAR];
+
+	granular_used++;
+	s->granule = granule;
+	fill(a, name, s);
 }
 
 unsigned sysheap_error_hook_calls(void)

@@ -16,6 +16,12 @@ enum bench_sysheap_mode {
 
 void sysheap_allocator(struct bench_allocator *a, const char *name, enum bench_sysheap_mode mode);
 
+/* Plain sys_heap_alloc() on a heap formatted by sys_heap_init_with() with
+ * this granule (a DMA heap: 32 or 64, a cache line). At most
+ * BENCH_SYSHEAP_GRANULAR of them at a time. */
+#define BENCH_SYSHEAP_GRANULAR 2u
+void sysheap_granular_allocator(struct bench_allocator *a, const char *name, size_t granule);
+
 /* Calls of the error hook so far: must stay 0. */
 unsigned sysheap_error_hook_calls(void);
 

@@ -7,8 +7,10 @@
  *   (neither)            full newlib's malloc
  *
  * It calibrates the counter, runs the suite (bench/common/suite.c) and
- * prints one line per result for tools/bench_report.py. BENCH_QUICK runs
- * only the small-heap timings of plain sys_heap_alloc, for bench-quick.
+ * prints one line per result for tools/bench_report.py. The default
+ * level's build also runs the search efforts and granular (DMA) heaps.
+ * BENCH_QUICK runs only the small-heap timings of plain sys_heap_alloc,
+ * for bench-quick.
  */
 #include <stdint.h>
 
@@ -115,6 +117,25 @@ static void sysheap_suite(void)
 	}
 	suite_min_arena(&A, small_arena, BENCH_SMALL_BYTES, BENCH_ARENA_ROUNDS, TRACES);
 	suite_traces(&A, "small", small_arena, BENCH_SMALL_BYTES, TRACES);
+	/* DMA heaps (sys_heap_init_with(), a cache-line granule) against the
+	 * ordinary heap above: the same memory measurements, and the
+	 * realistic workload timed. */
+	static const struct {
+		const char *name;
+		size_t granule;
+	} granular[] = {
+		{ "sysheap-g32", 32u },
+		{ "sysheap-g64", 64u },
+	};
+	for (unsigned g = 0; g < sizeof(granular) / sizeof(granular[0]); g++) {
+		struct bench_allocator G;
+
+		sysheap_granular_allocator(&G, granular[g].name, granular[g].granule);
+		suite_overhead(&G, small_arena, BENCH_UTIL_BYTES);
+		suite_timing(&G, "small", small_arena, BENCH_SMALL_BYTES, BENCH_ROUNDS, false);
+		suite_utilisation(&G, small_arena, BENCH_UTIL_BYTES, BENCH_SEEDS);
+		suite_min_arena(&G, small_arena, BENCH_SMALL_BYTES, BENCH_ARENA_ROUNDS, TRACES);
+	}
 #endif
 #if BENCH_BIG_BYTES && defined(BENCH_ALLOC_SYSHEAP) && !defined(BENCH_QUICK)
 	/* Last: a big heap (8-byte headers) is the less travelled path, and a
@@ -159,6 +180,10 @@ int main(void)
 	bprintf(" alloc=sysheap hardening=%d alloc_loops=%d fit_loops=%d header_format=%d stats=%d",
 		(int)SYS_HEAP_HARDENING, (int)SYS_HEAP_ALLOC_LOOPS, (int)SYS_HEAP_FIT_LOOPS,
 		(int)SYS_HEAP_HEADER_FORMAT, (int)SYS_HEAP_STATS);
+	/* What this build adds to every block, as compiled for this CPU
+	 * (include/sys_heap_layout.h): before the memory, and after it. */
+	bprintf(" block_prefix=%u block_tail=%u", (unsigned)Z_SYS_HEAP_BLOCK_PREFIX_BYTES,
+		(unsigned)Z_SYS_HEAP_BLOCK_TAIL_BYTES);
 #elif defined(BENCH_NEWLIB_NANO)
 	bprintf(" alloc=newlib-nano");
 #else

@@ -2,13 +2,14 @@
  * replay.c: replay allocation traces against sys_heap on the host.
  *
  *   bench_replay [--check] [--min-arena] [--arena BYTES]
- *                [--effort plain|default|fast|fit] TRACE...
+ *                [--effort plain|default|fast|fit | --granule BYTES] TRACE...
  *
  * Every trace's checksum line is verified first. --check runs
  * sys_heap_validate() after every operation and checks the marker bytes
  * of every block; --min-arena binary-searches the smallest arena (in
- * 8-byte steps) that completes the trace. Exits 1 when a checksum, a
- * validation, a marker or an allocation fails.
+ * 8-byte steps) that completes the trace. --granule formats the heap with
+ * sys_heap_init_with() and that granule (a DMA heap). Exits 1 when a
+ * checksum, a validation, a marker or an allocation fails.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +31,7 @@ int main(int argc, char **argv)
 	bool check = false, min_arena = false;
 	size_t bytes = 4u << 20;
 	enum bench_sysheap_mode mode = BENCH_SYSHEAP_PLAIN;
+	size_t granule = 0u;
 	int status = 0;
 	int first = 1;
 
@@ -40,6 +42,8 @@ int main(int argc, char **argv)
 			min_arena = true;
 		} else if (strcmp(argv[first], "--arena") == 0 && first + 1 < argc) {
 			bytes = strtoul(argv[++first], NULL, 0);
+		} else if (strcmp(argv[first], "--granule") == 0 && first + 1 < argc) {
+			granule = strtoul(argv[++first], NULL, 0);
 		} else if (strcmp(argv[first], "--effort") == 0 && first + 1 < argc) {
 			const char *e = argv[++first];
 
@@ -54,7 +58,8 @@ int main(int argc, char **argv)
 	}
 	if (first == argc) {
 		fprintf(stderr, "usage: %s [--check] [--min-arena] [--arena BYTES] "
-				"[--effort plain|default|fast|fit] TRACE...\n", argv[0]);
+				"[--effort plain|default|fast|fit | --granule BYTES] TRACE...\n",
+			argv[0]);
 		return 2;
 	}
 	uint8_t *arena = malloc(bytes);
@@ -71,7 +76,11 @@ int main(int argc, char **argv)
 			status = 1;
 			continue;
 		}
-		sysheap_allocator(&A, "sysheap", mode);
+		if (granule != 0u) {
+			sysheap_granular_allocator(&A, "sysheap", granule);
+		} else {
+			sysheap_allocator(&A, "sysheap", mode);
+		}
 		if (!A.reset(&A, arena, bytes)) {
 			fprintf(stderr, "cannot format a %zu-byte heap\n", bytes);
 			return 2;
@@ -81,9 +90,13 @@ int main(int argc, char **argv)
 		wl_trace(&r, &tr, slots);
 		bool ok = !r.corrupt && !r.failed && r.checksum == tr.checksum;
 
-		printf("replay %s: %lu ops (+%lu frees of what was left), %lu ids, checksum %08lx %s, "
+		printf("replay %s", tr.name);
+		if (granule != 0u) {
+			printf(" (granule %zu)", granule);
+		}
+		printf(": %lu ops (+%lu frees of what was left), %lu ids, checksum %08lx %s, "
 		       "peak live %zu bytes, %lu failed, %s%s\n",
-		       tr.name, (unsigned long)tr.count,
+		       (unsigned long)tr.count,
 		       (unsigned long)(r.ops > tr.count ? r.ops - tr.count : 0u), (unsigned long)tr.ids,
 		       (unsigned long)r.checksum,
 		       r.checksum == tr.checksum ? "ok" : "BAD", r.peak, (unsigned long)r.fails,
