@@ -3,15 +3,19 @@
 #   make bench          everything: firmware for every hardening level and the
 #                       baselines (newlib-nano, newlib) run in QEMU with -icount,
 #                       code size per CPU, host runs (sys_heap and glibc under
-#                       callgrind), trace replays; writes docs/benchmarks.md and
-#                       docs/bench-*.svg. About 2-4 minutes on 2 cores.
+#                       callgrind), trace replays, DMA (granular) heaps against
+#                       the ordinary one; writes docs/benchmarks.md,
+#                       docs/bench-*.svg and the README's block between the
+#                       bench-summary markers. About a minute on 2 cores.
 #   make bench-quick    the lead's loop: worst-case alloc/free instructions on
 #                       Cortex-M4 and .text core/full, printed, nothing written
 #                       to docs/. Well under a minute.
 #   make test-bench     (part of `make test`) builds the benchmark firmware and
 #                       checks the trace replayer: every shipped trace verified
 #                       and replayed with sys_heap_validate() after every op,
-#                       and a tampered trace must be rejected.
+#                       on an ordinary and on a granular (DMA) heap, and a
+#                       tampered trace must be rejected; the README must keep
+#                       the markers `make bench` writes between.
 #   make bench-hw       the quick firmware for the dev boards, counting cycles
 #                       (DWT or SysTick), to flash by hand; not run here.
 #   make bench-verify   recount the first timed calls by single-stepping them
@@ -269,7 +273,8 @@ bench: deps
 	$(MAKE) --no-print-directory -k -j$(BENCH_JOBS) bench-results; built=$$?; \
 	$(PYTHON) tools/bench_report.py --results $(BENCH_DIR) --docs docs \
 		--icount $(BENCH_ICOUNT) --board $(BENCH_BOARD) --default-level $(BENCH_DEFAULT_LEVEL) \
-		--levels "$(BENCH_LEVELS)" --elapsed $$(( $$(date +%s) - start )); reported=$$?; \
+		--levels "$(BENCH_LEVELS)" --readme README.md \
+		--elapsed $$(( $$(date +%s) - start )); reported=$$?; \
 	[ $$built -eq 0 ] && [ $$reported -eq 0 ]
 
 bench-results: $(BENCH_LOGS) $(BENCH_SIZE_ELFS) $(BENCH_LIB_NMS) $(BENCH_HOST_OUT)
@@ -295,11 +300,13 @@ test-bench: deps
 		$(BENCH_DIR)/host/bench_replay
 	@$(PYTHON) bench/tracetool.py check $(BENCH_TRACES) >/dev/null
 	@$(BENCH_DIR)/host/bench_replay --check $(firstword $(BENCH_TRACES))
+	@$(BENCH_DIR)/host/bench_replay --check --granule 32 $(firstword $(BENCH_TRACES))
+	@$(PYTHON) tools/bench_report.py --check-readme README.md
 	@sed '0,/^a \([0-9]*\) \([0-9]*\)$$/s//a \1 1\2/' $(firstword $(BENCH_TRACES)) \
 		> $(BENCH_DIR)/tampered.trace
 	@if $(BENCH_DIR)/host/bench_replay --check $(BENCH_DIR)/tampered.trace 2>/dev/null; then \
 		echo "test-bench: a tampered trace was accepted"; exit 1; fi
-	@echo "test-bench: $(words $(BENCH_ELFS) $(BENCH_HW_ELFS)) firmware images built, $(words $(BENCH_TRACES)) traces verified, replay validated"
+	@echo "test-bench: $(words $(BENCH_ELFS) $(BENCH_HW_ELFS)) firmware images built, $(words $(BENCH_TRACES)) traces verified, replay validated (ordinary and granule-32 heap), README markers present"
 
 bench-traces: $(BENCH_DIR)/host/malloc_trace.so
 	sh bench/recorder/record.sh $(BENCH_DIR)/host/malloc_trace.so bench/traces

@@ -1,8 +1,14 @@
 #!/usr/bin/env python3
 """bench_report.py: turn the benchmark runs into docs/benchmarks.md and SVG plots.
 
-  bench_report.py --results build/bench --docs docs [--elapsed S] ...
+  bench_report.py --results build/bench --docs docs [--readme README.md] [--elapsed S] ...
   bench_report.py --quick --results build/bench     (print the M4 numbers only)
+  bench_report.py --check-readme README.md          (are the summary markers there?)
+
+With --readme, the block between <!-- bench-summary:begin --> and
+<!-- bench-summary:end --> in that file is rewritten (markers kept) with a
+summary of this run: headline numbers, hardening costs, DMA-heap costs and
+search efforts, every number generated.
 
 Reads what `make bench` leaves under build/bench/:
   results/<board>-<variant>.log   firmware consoles (format: bench/common/suite.c)
@@ -19,6 +25,7 @@ import os
 import re
 import subprocess
 import sys
+import textwrap
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "bench"))
 import tracetool  # noqa: E402
@@ -175,6 +182,18 @@ class Log:
     def util_pct(self, alloc):
         rows = self.util.get(alloc, [])
         vals = [100.0 * int(r["live"]) / int(r["arena"]) for r in rows if int(r["live"]) > 0]
+        return vals
+
+    def block_overhead(self, alloc):
+        """Per seed, at the first failed allocation of the fill run: bytes
+        the live blocks took (the allocator's own statistics) minus the
+        bytes requested, per live block. Empty when the allocator could not
+        say (footprint=0) or the log predates the field."""
+        vals = []
+        for r in self.util.get(alloc, []):
+            foot, live, blocks = int(r.get("footprint", 0)), int(r["live"]), int(r.get("blocks", 0))
+            if foot > 0 and live > 0 and blocks > 0:
+                vals.append((foot - live) / blocks)
         return vals
 
 
@@ -572,6 +591,201 @@ def na(v):
     return "n/a" if v is None else v
 
 
+def mean(vals):
+    return sum(vals) / len(vals) if vals else None
+
+
+REPO = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+
+
+def level_names():
+    """{level: NAME} from the SYS_HEAP_HARDENING_<NAME> <n> definitions of
+    include/sys_heap_config.h (the same lines mk/bench.mk reads the levels
+    from)."""
+    names = {}
+    try:
+        with open(os.path.join(REPO, "include", "sys_heap_config.h")) as f:
+            for line in f:
+                m = re.match(r"#define\s+SYS_HEAP_HARDENING_([A-Z_]+)\s+(\d+)\b", line)
+                if m:
+                    names[m.group(2)] = m.group(1)
+    except OSError:
+        pass
+    return names
+
+
+def pv(h, permille):
+    """(value, approx) of a percentile; 1000 is the exact max."""
+    if permille >= 1000:
+        return (h.max, False)
+    return h.percentile(permille)
+
+
+def fmt_v(v):
+    return ("~%d" if v[1] else "%d") % v[0]
+
+
+def fmt_delta(a, b):
+    d = "%+d" % (a[0] - b[0])
+    return "~" + d if (a[1] or b[1]) else d
+
+
+def mw(h):
+    """"median / worst" of a histogram."""
+    return "%s / %d" % (h.p(500), h.max) if h.n else "n/a"
+
+
+def over(lg, alloc):
+    """The O line of an allocator on the utilisation arena."""
+    if lg is None:
+        return None
+    return lg.over.get((alloc, int(lg.cfg.get("util", 36864))))
+
+
+def ratio(pair):
+    """Smallest arena over peak live, from an M line's (peak, arena)."""
+    return "%.3f" % (pair[1] / pair[0]) if pair and pair[0] and pair[1] else "n/a"
+
+
+def hardening_rows(logs, board, levels):
+    """One dict per level: names, the per-block bytes the firmware was
+    compiled with and measured, and the alloc/free median and worst case
+    over the small-heap timing workloads, with their increase over level 0."""
+    names = level_names()
+    base = logs.get("%s-sysheap-h0" % board)
+    base_h = {op: base.merged("sysheap", "small", op) for op in ("alloc", "free")} if base else {}
+    base_o = over(base, "sysheap")
+    rows = []
+    for lvl in levels:
+        lg = logs.get("%s-sysheap-h%s" % (board, lvl))
+        if lg is None:
+            continue
+        o = over(lg, "sysheap")
+        r = {"level": lvl, "name": names.get(lvl, "?"), "log": lg, "ok": lg.ok,
+             "prefix": lg.cfg.get("block_prefix"), "tail": lg.cfg.get("block_tail"),
+             "per_block": int(o["per_block"]) if o else None,
+             "min_block": int(o["min_block"]) if o else None,
+             "header": int(base_o["per_block"]) if base_o else None,
+             "mean_block": mean(lg.block_overhead("sysheap")),
+             "util": mean(lg.util_pct("sysheap")),
+             "run": "%s rounds, %d KiB heap" % (lg.cfg.get("rounds", "?"),
+                                                int(lg.cfg.get("small", 0)) // 1024)}
+        for op in ("alloc", "free"):
+            h = lg.merged("sysheap", "small", op)
+            r[op] = h
+            b = base_h.get(op)
+            if h.n and b is not None and b.n:
+                r[op + "_extra"] = "%s / %s" % (fmt_delta(pv(h, 500), pv(b, 500)),
+                                                fmt_delta(pv(h, 1000), pv(b, 1000)))
+            else:
+                r[op + "_extra"] = "n/a"
+        if r["prefix"] is not None and r["tail"] is not None:
+            r["extra_bytes"] = int(r["prefix"]) + int(r["tail"])
+        else:
+            r["extra_bytes"] = None
+        rows.append(r)
+    return rows
+
+
+def hardening_table(rows, readme=False):
+    out = []
+    for r in rows:
+        extra = ("%d (%s + %s)" % (r["extra_bytes"], r["prefix"], r["tail"])
+                 if r["extra_bytes"] is not None else "n/a")
+        cells = ["%s%s" % (r["level"], "" if r["ok"] else " (run failed)"), r["name"], extra,
+                 na(r["per_block"])]
+        if not readme:
+            cells.append("%.1f" % r["mean_block"] if r["mean_block"] is not None else "n/a")
+        cells += [mw(r["alloc"]), mw(r["free"]), r["alloc_extra"], r["free_extra"]]
+        if not readme:
+            cells.append(r["run"])
+        out.append(cells)
+    head = ["level", "name", "extra bytes per block (prefix + tail)",
+            "bytes per block, measured (header + prefix + tail)"]
+    if not readme:
+        head.append("mean bytes per live block, realistic")
+    head += ["alloc median / worst", "free median / worst", "alloc extra over level 0",
+             "free extra over level 0"]
+    if not readme:
+        head.append("timing run")
+    align = ["---", "---"] + ["---:"] * (len(head) - 2 - (0 if readme else 1)) + \
+        ([] if readme else ["---"])
+    return table(head, out, align)
+
+
+def granular_rows(lg, trace_names):
+    """The ordinary heap and each granular (DMA) heap of the default-level
+    firmware: memory at the first failure, smallest arenas, per-block
+    bytes and the realistic workload's timings."""
+    rows = []
+    if lg is None:
+        return rows
+    allocs = ["sysheap"] + sorted({a for a in lg.util if re.match(r"sysheap-g\d+$", a)},
+                                  key=lambda a: int(a[len("sysheap-g"):]))
+    for alloc in allocs:
+        g = re.match(r"sysheap-g(\d+)$", alloc)
+        o = over(lg, alloc)
+        r = {"alloc": alloc, "granule": int(g.group(1)) if g else None,
+             "label": ("granule %s" % g.group(1)) if g else "ordinary",
+             "util": lg.util_pct(alloc), "mean_block": mean(lg.block_overhead(alloc)),
+             "per_block": o["per_block"] if o else "n/a", "min_block": o["min_block"] if o else "n/a",
+             "fixed": int(o["arena"]) - int(o["max_single"]) if o else "n/a",
+             "arena": {wl: lg.arena.get((alloc, wl))
+                       for wl in ["realistic"] + ["trace:" + t for t in trace_names]},
+             "alloc_h": lg.merged(alloc, "small", "alloc", ["realistic"]),
+             "free_h": lg.merged(alloc, "small", "free", ["realistic"])}
+        rows.append(r)
+    return rows
+
+
+def effort_rows(lg, trace_names):
+    rows = []
+    for name in ("sysheap-fast", "sysheap-default", "sysheap-fit"):
+        if lg is None:
+            break
+        h = lg.merged(name, "small", "alloc")
+        hr = lg.merged(name, "small", "alloc", ["realistic"])
+        rows.append({"name": name.replace("sysheap-", "").upper(), "all": h, "realistic": hr,
+                     "util": lg.util_pct(name),
+                     "arena": [ratio(lg.arena.get((name, wl)))
+                               for wl in ["realistic"] + ["trace:" + t for t in trace_names]]})
+    return rows
+
+
+README_BEGIN = "<!-- bench-summary:begin -->"
+README_END = "<!-- bench-summary:end -->"
+
+
+def readme_markers(text):
+    """Error message, or None when the markers are there once each, in order."""
+    b, e = text.count(README_BEGIN), text.count(README_END)
+    if b != 1 or e != 1:
+        return "expected one %s and one %s line, found %d and %d" % (README_BEGIN, README_END, b, e)
+    if text.index(README_BEGIN) > text.index(README_END):
+        return "%s comes after %s" % (README_END, README_BEGIN)
+    return None
+
+
+def splice_readme(path, lines):
+    """Replace what is between the markers; the markers stay. Returns an
+    error message, or None."""
+    try:
+        with open(path) as f:
+            text = f.read()
+    except OSError as e:
+        return "cannot read %s: %s" % (path, e)
+    err = readme_markers(text)
+    if err:
+        return "%s: %s" % (path, err)
+    head = text[:text.index(README_BEGIN) + len(README_BEGIN)]
+    tail = text[text.index(README_END):]
+    new = head + "\n" + "\n".join(lines).strip("\n") + "\n" + tail
+    if new != text:
+        with open(path, "w") as f:
+            f.write(new)
+    return None
+
+
 def quick(args):
     logs = load_logs(args.results)
     level = args.default_level
@@ -611,7 +825,7 @@ def quick(args):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--results", required=True)
+    ap.add_argument("--results", default="build/bench")
     ap.add_argument("--docs", default="docs")
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--board", default="mps2-an386")
@@ -619,10 +833,118 @@ def main():
     ap.add_argument("--icount", default="shift=7,align=off,sleep=off")
     ap.add_argument("--elapsed", type=int, default=None)
     ap.add_argument("--levels", default="", help="hardening levels expected (space separated)")
+    ap.add_argument("--readme", default=None,
+                    help="rewrite this file's block between the bench-summary markers")
+    ap.add_argument("--check-readme", default=None, metavar="README",
+                    help="only check that README has the bench-summary markers")
     args = ap.parse_args()
+    if args.check_readme:
+        try:
+            with open(args.check_readme) as f:
+                err = readme_markers(f.read())
+        except OSError as e:
+            err = str(e)
+        if err:
+            print("%s: %s" % (args.check_readme, err), file=sys.stderr)
+            return 1
+        return 0
     if args.quick:
         return quick(args)
     return full_report(args)
+
+
+def readme_summary(args, logs, rows, hard, gran, efforts, trace_names, main_log, nano):
+    """The README block: generated numbers only, each from this run."""
+    level = args.default_level
+    docs = os.path.relpath(os.path.join(args.docs, "benchmarks.md"),
+                           os.path.dirname(os.path.abspath(args.readme)) or ".")
+    out = []
+    o = out.append
+    o("<!-- Generated by `make bench` (tools/bench_report.py); edits here are overwritten. -->")
+    o("")
+    o("## Benchmarks")
+    o("")
+    o("Measured by `make bench` on Cortex-M4 (mps2-an386 in QEMU, instructions counted exactly), "
+      "`-Os`, SYS_HEAP_HARDENING=%s unless a table says otherwise; newlib-nano's malloc beside, "
+      "from the same run. Every figure, and how it is taken: [%s](%s)." % (level, docs, docs))
+    o("")
+    by = {r[0]: r for r in rows}
+
+    def pair(metric):
+        r = by.get(metric)
+        return (na(r[2]), na(r[4])) if r else ("n/a", "n/a")
+    a, an = pair("worst-case alloc (instructions)")
+    f_, fn = pair("worst-case free (instructions)")
+    u, un = pair("arena in use at first failure, realistic (%)")
+    c, cn = pair(".text core (bytes)")
+    x, xn = pair(".text full (bytes)")
+    seeds = main_log.cfg.get("seeds", "?") if main_log else "?"
+    o("- Worst-case alloc, all workloads: **%s** instructions (newlib-nano %s)." % (a, an))
+    o("- Worst-case free, all workloads: **%s** instructions (newlib-nano %s)." % (f_, fn))
+    o("- Arena in use at the first failed allocation, realistic workload, 36 KiB, mean of %s "
+      "seeds: **%s %%** (newlib-nano %s %%)." % (seeds, u, un))
+    o("- .text, core (init, alloc, free) / full: **%s / %s** bytes (newlib-nano %s / %s)."
+      % (c, x, cn, xn))
+    o("")
+    o("**Hardening levels**: bytes each block carries beyond its request, and instructions per "
+      "call over all workloads (median / worst), with the increase over level 0.")
+    o("")
+    o(hardening_table(hard, readme=True))
+    o("")
+    short = [r for r in hard if r["run"] != next((h["run"] for h in hard if h["level"] == level), None)]
+    if short:
+        lv = [r["level"] for r in short]
+        o("Level%s %s %s O(block) or O(heap) per call by design and ran a shorter workload (%s)."
+          % ("s" if len(lv) > 1 else "", " and ".join([", ".join(lv[:-1]), lv[-1]] if len(lv) > 1
+                                                        else lv),
+             "are" if len(lv) > 1 else "is", "; ".join(sorted({r["run"] for r in short}))))
+        o("")
+    base = gran[0] if gran and gran[0]["granule"] is None else None
+    if base is not None and len(gran) > 1:
+        o("**DMA heaps** (`sys_heap_init_with()`, `.granule` = a cache line) against the ordinary "
+          "heap, same realistic workload and seeds, Cortex-M4 firmware:")
+        o("")
+        grows = []
+        bu, ba = mean(base["util"]), base["arena"].get("realistic")
+        for r in gran:
+            u, a = mean(r["util"]), r["arena"].get("realistic")
+            grows.append([r["label"], fmt_pct(r["util"]),
+                          "%+.1f" % (u - bu) if r is not base and u is not None and bu is not None
+                          else "", ratio(a),
+                          "%.2f×" % (a[1] / ba[1]) if r is not base and a and a[1] and ba and ba[1]
+                          else "",
+                          "%.1f" % r["mean_block"] if r["mean_block"] is not None else "n/a",
+                          r["per_block"]])
+        o(table(["heap", "in use at first failure (%)", "points vs ordinary",
+                 "smallest arena / peak live", "arena vs ordinary", "mean bytes per live block",
+                 "bytes per block, smallest"], grows))
+        o("")
+    if efforts:
+        o("**Search effort** per call (`sys_heap_alloc_effort`): alloc instructions over all "
+          "workloads, utilisation, and the smallest arena as a multiple of peak live bytes for "
+          "the realistic workload and each shipped trace.")
+        o("")
+        o(table(["effort", "alloc median", "alloc worst", "in use at first failure (%)",
+                 "smallest arena, realistic"] + ["smallest arena, %s" % t for t in trace_names],
+                [[e["name"], e["all"].p(500) if e["all"].n else "n/a",
+                  e["all"].max if e["all"].n else "n/a", fmt_pct(e["util"])] + e["arena"]
+                 for e in efforts]))
+        o("")
+    return wrap_md(out)
+
+
+def wrap_md(lines, width=78):
+    """Wrap prose and bullets as the rest of the README is; tables, comments
+    and headings stay as they are."""
+    out = []
+    for line in lines:
+        if not line or line.startswith(("|", "<!--", "#")) or len(line) <= width:
+            out.append(line)
+            continue
+        bullet = line.startswith("- ")
+        out += textwrap.wrap(line, width, subsequent_indent="  " if bullet else "",
+                             break_long_words=False, break_on_hyphens=False)
+    return out
 
 
 def full_report(args):
@@ -812,24 +1134,17 @@ def full_report(args):
     w("`SYS_HEAP_EFFORT_FAST` takes the first bucket that must fit; `DEFAULT` samples "
       "SYS_HEAP_ALLOC_LOOPS entries (%s) of the bucket that may fit; `FIT` samples "
       "SYS_HEAP_FIT_LOOPS (%s). Cortex-M4, small heap, default hardening. Utilisation is the mean "
-      "over 8 seeds; smallest arenas are multiples of the workload's peak live (requested) bytes."
+      "over %s seeds; smallest arenas are multiples of the workload's peak live (requested) bytes."
       % (main_log.cfg.get("alloc_loops", "?") if main_log else "?",
-         main_log.cfg.get("fit_loops", "?") if main_log else "?"))
+         main_log.cfg.get("fit_loops", "?") if main_log else "?",
+         main_log.cfg.get("seeds", "?") if main_log else "?"))
     w("")
-    erows = []
     trace_names = sorted(trace_info)
-    for name in ("sysheap-fast", "sysheap-default", "sysheap-fit"):
-        if main_log is None:
-            break
-        h = main_log.merged(name, "small", "alloc")
-        hr = main_log.merged(name, "small", "alloc", ["realistic"])
-        u = main_log.util_pct(name)
-        cells = [name.replace("sysheap-", "").upper(), h.p(500) if h.n else "n/a",
-                 hr.p(500) if hr.n else "n/a", h.max if h.n else "n/a", fmt_pct(u)]
-        for wl in ["realistic"] + ["trace:" + t for t in trace_names]:
-            a = main_log.arena.get((name, wl))
-            cells.append("%.3f" % (a[1] / a[0]) if a and a[1] and a[0] else "n/a")
-        erows.append(cells)
+    efforts = effort_rows(main_log, trace_names)
+    erows = [[e["name"], e["all"].p(500) if e["all"].n else "n/a",
+              e["realistic"].p(500) if e["realistic"].n else "n/a",
+              e["all"].max if e["all"].n else "n/a", fmt_pct(e["util"])] + e["arena"]
+             for e in efforts]
     w(table(["effort", "alloc median (all)", "alloc median (realistic)", "alloc worst",
              "in use at first failure (%)", "smallest arena, realistic"] +
             ["smallest arena, %s" % t for t in trace_names], erows,
@@ -837,12 +1152,39 @@ def full_report(args):
     w("")
 
     # ---- hardening levels
+    hard = hardening_rows(logs, board, levels)
+    for r in hard:
+        if r["extra_bytes"] is not None and r["per_block"] is not None and r["header"] is not None \
+                and r["per_block"] != r["header"] + r["extra_bytes"]:
+            problems.append("level %s: a block measures %d bytes over its request, but the "
+                            "firmware was compiled with a %d-byte header (measured at level 0) "
+                            "+ %s + %s bytes of prefix and tail." % (
+                                r["level"], r["per_block"], r["header"], r["prefix"], r["tail"]))
     w("## Hardening levels")
     w("")
-    w("One firmware per level that include/sys_heap_config.h defines (Cortex-M4, small heap, all "
-      "workloads; max with the median in brackets). Levels that poison or validate on every call "
-      "are O(block) or O(heap) by design; their firmware runs fewer rounds on smaller heaps "
-      "(the last column says what each firmware ran).")
+    w("What each level of include/sys_heap_config.h costs per block and per call, Cortex-M4, "
+      "small heap (4-byte headers), all timing workloads. *Extra bytes per block* are the "
+      "prefix before the memory and the tail after it, as the level's firmware was compiled "
+      "(`Z_SYS_HEAP_BLOCK_PREFIX_BYTES`, `Z_SYS_HEAP_BLOCK_TAIL_BYTES`, printed by the firmware); "
+      "*bytes per block, measured* is what the firmware finds at run time: the smallest "
+      "block's footprint (the distance between two fresh allocations) minus the largest "
+      "request it holds, so the header plus prefix plus tail; `make bench` checks that it "
+      "equals level 0's figure plus the compiled prefix and tail. *Mean bytes per live block* "
+      "is the same on the realistic workload's mix of sizes, rounding to 8-byte units "
+      "included: the heap's allocated bytes minus the requested bytes, over the live blocks, at "
+      "the first failed allocation in the 36 KiB arena (mean over the seeds). Extra "
+      "instructions are the level's median and worst case minus level 0's.")
+    w("")
+    w(hardening_table(hard))
+    w("")
+    short = sorted({r["run"] for r in hard} - {r["run"] for r in hard if r["level"] == level})
+    if short:
+        w("Levels that poison or validate on every call are O(block) or O(heap) by design; their "
+          "firmware runs a shorter workload (%s, against %s for the others), so their medians "
+          "and worst cases are over that run, and level 4's grow with the heap." % (
+              "; ".join(short), next((r["run"] for r in hard if r["level"] == level), "?")))
+        w("")
+    w("Every operation per level (max with the median in brackets), utilisation and code size:")
     w("")
     hrows = []
     for lvl in levels:
@@ -853,8 +1195,6 @@ def full_report(args):
         for op in OPS:
             h = lg.merged("sysheap", "small", op)
             cells.append("%d (%s)" % (h.max, h.p(500)) if h.n else "n/a")
-        o = lg.over.get(("sysheap", int(lg.cfg.get("util", 36864))))
-        cells.append(o["per_block"] if o else "n/a")
         cells.append(fmt_pct(lg.util_pct("sysheap")))
         s = sizes.get(("cortex-m4", "sysheap", "core", lvl))
         s2 = sizes.get(("cortex-m4", "sysheap", "full", lvl))
@@ -868,9 +1208,8 @@ def full_report(args):
         if not lg.ok:
             cells[0] = "%s (run failed)" % lvl
         hrows.append(cells)
-    w(table(["level"] + OPS + ["bytes per block", "in use at first failure (%)", ".text core",
-                                ".text full", "run"], hrows,
-            ["---"] + ["---:"] * 8 + ["---"]))
+    w(table(["level"] + OPS + ["in use at first failure (%)", ".text core", ".text full", "run"],
+            hrows, ["---"] + ["---:"] * 7 + ["---"]))
     w("")
     w("![hardening levels](bench-hardening.svg)")
     w("")
@@ -924,25 +1263,82 @@ def full_report(args):
         if lg is None:
             continue
         u = lg.util_pct(alloc)
-        a = lg.arena.get((alloc, "realistic"))
-        o = lg.over.get(("sysheap" if alloc.startswith("sysheap") else alloc, int(lg.cfg.get("util", 36864))))
-        mrows.append([alloc, fmt_pct(u), fmt_range(u),
-                      "%.3f" % (a[1] / a[0]) if a and a[0] and a[1] else "n/a",
-                      o["per_block"] if o else "n/a", o["min_block"] if o else "n/a",
+        o = over(lg, "sysheap" if alloc.startswith("sysheap") else alloc)
+        mb = mean(lg.block_overhead(alloc))
+        mrows.append([alloc, fmt_pct(u), fmt_range(u), ratio(lg.arena.get((alloc, "realistic"))),
+                      o["per_block"] if o else "n/a",
+                      "%.1f" % mb if mb is not None else "n/a",
+                      o["min_block"] if o else "n/a",
                       int(o["arena"]) - int(o["max_single"]) if o else "n/a"])
         if u:
             util_plot.append((alloc, sum(u) / len(u), min(u), max(u)))
     w(table(["allocator", "in use at first failure (%)", "range over seeds",
-             "smallest arena / peak live", "bytes per block", "smallest block",
-             "fixed overhead of a 36 KiB heap"], mrows,
-            ["---"] + ["---:"] * 6))
+             "smallest arena / peak live", "bytes per block", "mean bytes per live block, realistic",
+             "smallest block", "fixed overhead of a 36 KiB heap"], mrows,
+            ["---"] + ["---:"] * 7))
     w("")
     w("*Bytes per block* is the request that still fits the smallest block, subtracted from "
-      "that block's footprint (so: header bytes); *fixed overhead* is the arena minus the "
-      "largest single allocation a fresh heap grants.")
+      "that block's footprint (so: header bytes); *mean bytes per live block* is, at the first "
+      "failed allocation, the allocator's own count of bytes in live blocks (sys_heap's "
+      "statistics, newlib's `mallinfo().uordblks`) minus the requested bytes, over the live "
+      "blocks, mean over the seeds: headers and rounding on the realistic mix of sizes; "
+      "*fixed overhead* is the arena minus the largest single allocation a fresh heap grants.")
     w("")
     w("![utilisation](bench-utilisation.svg)")
     w("")
+
+    # ---- DMA heaps
+    gran = granular_rows(main_log, trace_names)
+    w("## DMA heaps (granule)")
+    w("")
+    w("A heap formatted by `sys_heap_init_with()` with `.granule = 32` or `64` (a data-cache line) "
+      "gives every block whole lines that no other block or header shares: each block's header "
+      "takes a line of its own and its size is rounded up to whole lines. What that costs against "
+      "the ordinary heap (`sys_heap_init()`, 8-byte granule), measured by the Cortex-M4 firmware "
+      "(mps2-an386, 32-bit layout, hardening level %s) on the same realistic workload with the "
+      "same seeds: utilisation at the first failure in the 36 KiB arena, the smallest arena as a "
+      "multiple of peak live bytes, the bytes a block costs over its request, and the realistic "
+      "workload's instructions per call." % level)
+    w("")
+    base = gran[0] if gran and gran[0]["granule"] is None else None
+    grows = []
+    for r in gran:
+        u = mean(r["util"])
+        a = r["arena"].get("realistic")
+        cells = [r["label"], fmt_pct(r["util"]), fmt_range(r["util"])]
+        if base is not None and r is not base and u is not None and mean(base["util"]) is not None:
+            cells.append("%+.1f" % (u - mean(base["util"])))
+        else:
+            cells.append("")
+        cells.append(ratio(a))
+        ba = base["arena"].get("realistic") if base else None
+        if base is not None and r is not base and a and a[1] and ba and ba[1]:
+            cells.append("%.2f×" % (a[1] / ba[1]))
+        else:
+            cells.append("")
+        cells += [r["per_block"], "%.1f" % r["mean_block"] if r["mean_block"] is not None else "n/a",
+                  r["min_block"], r["fixed"], mw(r["alloc_h"]), mw(r["free_h"])]
+        grows.append(cells)
+    w(table(["heap", "in use at first failure (%)", "range over seeds", "points vs ordinary",
+             "smallest arena / peak live, realistic", "arena vs ordinary", "bytes per block",
+             "mean bytes per live block, realistic", "smallest block",
+             "fixed overhead of a 36 KiB heap", "alloc median / worst, realistic",
+             "free median / worst, realistic"], grows, ["---"] + ["---:"] * 11))
+    w("")
+    w("Smallest arena / peak live on the recorded traces, same firmware:")
+    w("")
+    w(table(["heap", "realistic"] + trace_names,
+            [[r["label"]] + [ratio(r["arena"].get(wl)) for wl in
+                             ["realistic"] + ["trace:" + t for t in trace_names]] for r in gran]))
+    w("")
+    w("At this level a block of *n* bytes on a granular heap takes a line for its header plus "
+      "*n* rounded up to whole lines; on the ordinary heap it takes *n* plus its header, "
+      "rounded up to 8 bytes.")
+    w("")
+    for r in gran:
+        u = r["util"]
+        if u and r["granule"] is not None:
+            util_plot.append(("sysheap granule %d" % r["granule"], sum(u) / len(u), min(u), max(u)))
 
     # ---- code size
     w("## Code size")
@@ -1130,12 +1526,28 @@ def full_report(args):
     with open(os.path.join(args.docs, "benchmarks.md"), "w") as f:
         f.write("\n".join(md) + "\n")
 
+    if args.readme:
+        err = splice_readme(args.readme, readme_summary(
+            args, logs, rows, hard, gran, efforts, trace_names, main_log, nano))
+        if err:
+            problems.append("README summary not written: " + err)
+
     # The console summary.
-    print("bench: wrote %s/benchmarks.md and its plots" % args.docs)
+    print("bench: wrote %s/benchmarks.md and its plots%s" % (
+        args.docs, " and the summary in %s" % args.readme if args.readme else ""))
     print("%-46s %8s %10s %6s %12s %8s" % ("", "target", "sys_heap", "", "newlib-nano", "newlib"))
     for r in rows:
         print("%-46s %8s %10s %6s %12s %8s" % (r[0], r[1], na(r[2]), na(r[3]) if r[3] else "",
                                                  na(r[4]), na(r[5])))
+    for r in hard:
+        print("hardening %s %-7s +%s bytes per block; alloc %s, free %s (median / worst); "
+              "over level 0: alloc %s, free %s" % (
+                  r["level"], r["name"], na(r["extra_bytes"]), mw(r["alloc"]), mw(r["free"]),
+                  r["alloc_extra"], r["free_extra"]))
+    for r in gran:
+        print("%-10s in use at first failure %s %%, smallest arena %s x peak live, %s bytes per "
+              "live block" % (r["label"], fmt_pct(r["util"]), ratio(r["arena"].get("realistic")),
+                              "%.1f" % r["mean_block"] if r["mean_block"] is not None else "n/a"))
     for p in problems:
         print("PROBLEM: " + re.sub(r"`", "", p))
     return 1 if problems else 0
