@@ -35,9 +35,18 @@ include mk/lib.mk
 .PHONY: all test clean help
 all: deps $(ALL_TARGETS)
 
+# Every target runs even when one fails, so one run shows every failure;
+# the last line counts the targets and the exit status is nonzero on any.
 test: deps
-	@set -e; for t in $(TEST_TARGETS); do echo "==> make $$t"; $(MAKE) --no-print-directory $$t; done
-	@echo "all test targets passed: $(TEST_TARGETS)"
+	@passed=0; failed=0; failures=""; \
+	for t in $(TEST_TARGETS); do \
+		echo "==> make $$t"; \
+		if $(MAKE) --no-print-directory $$t; then passed=$$((passed + 1)); \
+		else failed=$$((failed + 1)); failures="$$failures $$t"; fi; \
+	done; \
+	[ -z "$$failures" ] || echo "failed test targets:$$failures"; \
+	echo "targets: $$passed passed, $$failed failed"; \
+	[ $$failed -eq 0 ]
 
 clean:
 	rm -rf $(BUILD)
