@@ -46,5 +46,28 @@ install: lib
 	install -m 644 $(HOST_LIB) $(DESTDIR)$(PREFIX)/lib/libsysheap/host/
 	set -e; for c in $(CPUS); do \
 		install -d $(DESTDIR)$(PREFIX)/lib/libsysheap/$$c; \
-		install -m 644 $(BUILD)/$$c/libsysheap.a $(DESTDIR)$(PREFIX)/lib/libsysheap/$$c/; \
+		install -m 644 $(BUILD)/$$c/libsysheap*.a $(DESTDIR)$(PREFIX)/lib/libsysheap/$$c/; \
 	done
+
+# Install into a scratch DESTDIR and build a program against what landed
+# there, the way a user's build would: headers, host and target archives,
+# the linker fragments.
+TEST_TARGETS += test-install
+.PHONY: test-install
+test-install:
+	@rm -rf $(BUILD)/install-test
+	@$(MAKE) --no-print-directory install DESTDIR=$(abspath $(BUILD)/install-test) PREFIX=/usr >/dev/null
+	@set -e; root=$(BUILD)/install-test/usr; \
+	for f in include/libsysheap/sys_heap.h include/libsysheap/sys_heap_define.h \
+		 lib/libsysheap/ld/sysheap_registry.ld lib/libsysheap/host/libsysheap.a \
+		 $(foreach c,$(CPUS),lib/libsysheap/$(c)/libsysheap.a); do \
+		[ -f $$root/$$f ] || { echo "test-install: $$f missing"; exit 1; }; \
+	done; \
+	printf '#include <sys_heap.h>\nstatic char b[4096];\nint main(void){struct sys_heap h;sys_heap_init(&h,b,sizeof b);void*p=sys_heap_alloc(&h,100);int ok=p!=0&&sys_heap_validate(&h);sys_heap_free(&h,p);return ok?0:1;}\n' \
+		> $(BUILD)/install-test/use.c; \
+	$(HOST_CC) -I$$root/include/libsysheap $(BUILD)/install-test/use.c \
+		$$root/lib/libsysheap/host/libsysheap.a -o $(BUILD)/install-test/use; \
+	$(BUILD)/install-test/use; \
+	$(TARGET_CC) $(call target_flags,cortex-m4) -I$$root/include/libsysheap -c \
+		$(BUILD)/install-test/use.c -o $(BUILD)/install-test/use-m4.o; \
+	echo "test-install: 1 passed, 0 failed"

@@ -376,3 +376,6 @@ $(foreach b,$(LIBC_TEST_BOARDS),$(foreach f,$(LIBC_FLAVOURS),$(eval $(call libc_
 .PHONY: size-libc
 size-libc: deps $(LIBC_SIZE_ELFS)
 	@sh tests/libc/size_report.sh $(TARGET_SIZE) $(BUILD) "$(LIBC_TEST_BOARDS)" "$(LIBC_FLAVOURS)"
+
+# `make install` ships the glue archives next to the library.
+install: libc
