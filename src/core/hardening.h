@@ -121,6 +121,13 @@ SYSHEAP_INLINE void *block_hand_out(struct sys_heap *heap, chunkid_t c, chunksz_
 {
 	struct z_heap *h = heap->heap;
 	bool clean = block_free_memory_clean(h, c);
+
+#if SYS_HEAP_HARDENING >= SYS_HEAP_HARDENING_BASIC
+	/* Its free-list links stay behind in the user's first bytes; break
+	 * them, so a used bit flipped by an overflow cannot pass for a listed
+	 * free chunk (free_neighbour_sane). */
+	set_free_next(h, c, 0u);
+#endif
 	void *mem = block_arm(h, c, bytes, caller, site);
 
 	account_alloc(h, size);
@@ -196,6 +203,24 @@ SYSHEAP_INLINE bool header_poisoned(const struct z_heap *h, chunkid_t c)
 #endif
 }
 
+/* A neighbour of a block being freed that reads as free is about to be
+ * unlinked and merged. Make sure it is a real listed free chunk: an
+ * overflow that flipped its used bit must not splice user data into the
+ * free lists. Every read stays inside the heap. */
+SYSHEAP_INLINE bool free_neighbour_sane(const struct z_heap *h, chunkid_t n)
+{
+	uint32_t word = chunk_field(h, n, FIELD_SIZE_AND_USED);
+
+	if ((word & 1u) != 0u) {
+		return true;
+	}
+	chunksz_t size = word >> 1;
+	chunkid_t next = free_next(h, n);
+
+	return size != 0u && size <= h->end_chunk - n && left_size(h, n + size) == size &&
+	       next < h->end_chunk && free_prev(h, next) == n;
+}
+
 /*
  * Prove `mem` is the start of a live block of this heap before anything
  * trusts its header; every read stays inside the heap, whatever `mem` is.
@@ -225,7 +250,8 @@ SYSHEAP_INLINE chunkid_t checked_live_chunk(struct sys_heap *heap, void *mem, vo
 	chunksz_t left = left_size(h, c);
 
 	if ((word & 1u) == 0u || !size_sane || left_size(h, c + size) != size || left > c ||
-	    chunk_size(h, c - left) != left) {
+	    chunk_size(h, c - left) != left || !free_neighbour_sane(h, c + size) ||
+	    !free_neighbour_sane(h, c - left)) {
 		return z_sysheap_report(heap, mem, SYS_HEAP_ERR_CORRUPT_HEADER, caller);
 	}
 #if HARDENING_GUARDS

@@ -137,6 +137,9 @@ static void format(const struct layout *l)
 	h->allocated_bytes = 0u;
 	h->max_allocated_bytes = 0u;
 #endif
+	/* Chunk 0's link fields hold 0, so no chunk ever reads as its list
+	 * neighbour (hardening.h relies on it). */
+	h->chunk0_header[1] = 0u;
 	set_left_size(h, 0u, 0u);
 	chunk_resize(h, 0u, first, true);
 	chunk_resize(h, first, free_units, false);
