@@ -64,7 +64,7 @@ $(BUILD)/host/boards/%.o: boards/host/%.c $(wildcard include/*.h)
 
 # ---- sources ---------------------------------------------------------------
 
-BOARD_COMMON_SRCS := $(addprefix boards/common/,startup.c fault.c semihosting.c syscalls.c \
+BOARD_COMMON_SRCS := $(addprefix boards/common/,startup.c fault.c semihosting.c syscalls.c error_hook.c \
 	sys_heap_lock_cortexm.c)
 TICK_SRCS  := boards/common/tick_systick.c
 DEMO_SRCS  := $(sort $(wildcard examples/demo/*.c))
