@@ -30,6 +30,10 @@
  *   I5  chunk ids and sizes are multiples of the granule (1 << shift).
  *   I6  free_bytes + allocated_bytes == the bytes of all chunks between
  *       chunk 0 and the end marker.
+ *   I7  the memory of every chunk (its start + mem_offset) lies on the
+ *       granule: 8 bytes on 32-bit targets, 16 on 64-bit hosts, or the
+ *       heap's own. With per-heap formats a small heap's descriptor sits
+ *       at 4 mod 8 and a big heap's at 0 mod 8 (see heap_is_big()).
  */
 #ifndef SYSHEAP_CHUNK_H
 #define SYSHEAP_CHUNK_H

@@ -124,8 +124,11 @@ static bool check_descriptor(const struct sys_heap *heap, const struct z_heap *h
 {
 	uintptr_t region_end = (uintptr_t)heap->init_mem + heap->init_bytes;
 
+	uintptr_t granule_mask = ((uintptr_t)CHUNK_UNIT << h->granule_shift) - 1u;
+
 	if ((uintptr_t)h < (uintptr_t)heap->init_mem || h->granule_shift >= 10u ||
 	    heap_is_big(h) != (h->big != 0u) ||
+	    (((uintptr_t)h + h->mem_offset) & granule_mask) != 0u ||
 	    (uintptr_t)chunk_addr(h, h->end_chunk) + chunk_header_bytes(h) > region_end) {
 		return false;
 	}
