@@ -38,12 +38,9 @@ void sys_heap_init_all(void)
 		if (d->heap->heap != NULL) {
 			continue;
 		}
-		if (d->granule != 0u) {
-			const struct sys_heap_options options = { .granule = d->granule };
+		const struct sys_heap_options options = { .granule = d->granule };
 
-			(void)sys_heap_init_with(d->heap, d->mem, d->bytes, &options);
-		} else {
-			sys_heap_init(d->heap, d->mem, d->bytes);
-		}
+		/* A granule of 0 is the natural layout, as with sys_heap_init(). */
+		(void)sys_heap_init_with(d->heap, d->mem, d->bytes, &options);
 	}
 }
