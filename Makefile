@@ -51,5 +51,6 @@ test: deps
 clean:
 	rm -rf $(BUILD)
 
+# The targets table of the README is the one list of targets.
 help:
-	@sed -n 's/^## //p' README.md 2>/dev/null | head -40 || true
+	@awk '/^## Make targets/{on=1; next} /^## /{on=0} on' README.md
