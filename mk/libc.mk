@@ -379,3 +379,7 @@ size-libc: deps $(LIBC_SIZE_ELFS)
 
 # `make install` ships the glue archives next to the library.
 install: libc
+
+# `make size` also shows what a firmware pays for the glue against stock
+# newlib-nano malloc.
+size: size-libc

@@ -212,9 +212,20 @@ void *sys_heap_alloc(struct sys_heap *heap, size_t bytes)
 	return alloc_block(heap, bytes, SYS_HEAP_ALLOC_LOOPS, __builtin_return_address(0), NULL);
 }
 
+/* sys_heap_alloc() keeps its own inlined copy of alloc_block; the other
+ * variants share this one, so a firmware that calls several of them pays
+ * for at most two copies. */
+__attribute__((noinline)) static void *alloc_block_shared(struct sys_heap *heap, size_t bytes,
+							 uint32_t loops, void *caller,
+							 const struct sys_heap_site *site)
+{
+	return alloc_block(heap, bytes, loops, caller, site);
+}
+
 void *sys_heap_alloc_at(struct sys_heap *heap, size_t bytes, const struct sys_heap_site *site)
 {
-	return alloc_block(heap, bytes, SYS_HEAP_ALLOC_LOOPS, __builtin_return_address(0), site);
+	return alloc_block_shared(heap, bytes, SYS_HEAP_ALLOC_LOOPS, __builtin_return_address(0),
+				  site);
 }
 
 void *sys_heap_alloc_effort(struct sys_heap *heap, size_t bytes, enum sys_heap_effort effort)
@@ -226,7 +237,7 @@ void *sys_heap_alloc_effort(struct sys_heap *heap, size_t bytes, enum sys_heap_e
 	} else if (effort == SYS_HEAP_EFFORT_FIT) {
 		loops = SYS_HEAP_FIT_LOOPS;
 	}
-	return alloc_block(heap, bytes, loops, __builtin_return_address(0), NULL);
+	return alloc_block_shared(heap, bytes, loops, __builtin_return_address(0), NULL);
 }
 
 /* Give a live block back: poison it when asked to, count it, merge it. */
