@@ -89,7 +89,8 @@ $(foreach c,$(sort $(BENCH_CODE_CPUS) $(foreach b,$(BENCH_ALL_BOARDS),$($(b)_CPU
 BENCH_COMMON_SRCS := $(sort $(wildcard bench/common/*.c))
 BENCH_FW_SRCS := bench/fw/main.c bench/fw/timer.c bench/fw/syscalls_bench.c \
 	bench/fw/timed_call.S bench/fw/calib.S $(BENCH_COMMON_SRCS) \
-	boards/common/startup.c boards/common/fault.c boards/common/semihosting.c
+	boards/common/startup.c boards/common/fault.c boards/common/semihosting.c \
+	boards/common/syscalls.c
 BENCH_TRACES_C := $(BENCH_DIR)/traces.c
 
 # Variants: sysheap-h<level>, newlib-nano, newlib; "-quick" ones run the

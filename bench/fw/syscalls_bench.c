@@ -1,15 +1,16 @@
 /*
- * syscalls_bench.c: the only system calls the benchmark firmware needs.
- * It replaces boards/common/syscalls.c because newlib's malloc, measured
- * here as a baseline, must grow into a fixed arena of a chosen size that
- * starts over for every run: _sbrk hands out [base, base + bytes) as set
- * by bench_sbrk_set(). Nothing in the firmware uses stdio.
+ * syscalls_bench.c: the benchmark firmware's _sbrk. newlib's malloc,
+ * measured here as a baseline, must grow into a fixed arena of a chosen
+ * size that starts over for every run: _sbrk hands out [base, base + bytes)
+ * as set by bench_sbrk_set(). It overrides the boards' weak _sbrk; the
+ * other system calls (nothing in the firmware uses stdio, but newlib's
+ * exit path refers to them on some multilibs) are the boards' own,
+ * boards/common/syscalls.c.
  */
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "semihosting.h"
 #include "syscalls_bench.h"
 
 #undef errno
@@ -38,62 +39,4 @@ void *_sbrk(ptrdiff_t increment)
 	}
 	sbrk_brk += increment;
 	return prev;
-}
-
-/* newlib's exit path refers to the stdio system calls on some
- * multilibs (libc_nano for v6-M); the benchmark never does I/O through
- * them, so they only need to exist. */
-int _write(int fd, const char *buf, int len);
-int _read(int fd, char *buf, int len);
-int _close(int fd);
-int _lseek(int fd, int offset, int whence);
-int _fstat(int fd, void *st);
-int _isatty(int fd);
-
-int _write(int fd, const char *buf, int len)
-{
-	(void)fd;
-	(void)semihosting_write(buf, (size_t)len);
-	return len;
-}
-
-int _read(int fd, char *buf, int len)
-{
-	(void)fd;
-	(void)buf;
-	(void)len;
-	return 0;
-}
-
-int _close(int fd)
-{
-	(void)fd;
-	return -1;
-}
-
-int _lseek(int fd, int offset, int whence)
-{
-	(void)fd;
-	(void)offset;
-	(void)whence;
-	return 0;
-}
-
-int _fstat(int fd, void *st)
-{
-	(void)fd;
-	(void)st;
-	return -1;
-}
-
-int _isatty(int fd)
-{
-	(void)fd;
-	return 1;
-}
-
-void _exit(int status) __attribute__((noreturn));
-void _exit(int status)
-{
-	semihosting_exit(status);
 }

@@ -6,6 +6,8 @@
  * _sbrk hands out the RAM between the end of the static data and the
  * stack reserve (__sbrk_start__..__sbrk_end__ in cortexm.ld). Only libc's
  * own malloc (stdio buffers) uses it; firmware heaps are SYS_HEAP_DEFINE.
+ * It is weak: firmware that needs another arena links its own _sbrk
+ * (the benchmark's bench/fw/syscalls_bench.c) and keeps the rest.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -83,7 +85,7 @@ int _isatty(int fd)
 	return fd >= 0 && fd <= 2;
 }
 
-void *_sbrk(intptr_t increment)
+__attribute__((weak)) void *_sbrk(intptr_t increment)
 {
 	static char *brk = __sbrk_start__;
 	char *prev = brk;
