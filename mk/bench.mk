@@ -152,8 +152,13 @@ $(BENCH_DIR)/$(1)/$(2).elf: $$(BENCH_OBJS_$(1)_$(2)) $$(call bench_variant_lib,$
 	$(if $(filter newlib newlib-quick,$(2)),@$$(CROSS)nm -S $$@ | grep -q ' 00000408 [dD] __malloc_av_$$$$' || \
 		{ echo "$$@: newlib's __malloc_av_ is not 0x408 bytes: update bench/fw/alloc_newlib.c"; rm -f $$@; exit 1; })
 
-$(BENCH_RESULTS)/$(1)-$(2).log: $(BENCH_DIR)/$(1)/$(2).elf bench/run_qemu.sh
-	@sh bench/run_qemu.sh -k -t $(BENCH_TIMEOUT) -i $(BENCH_ICOUNT) $($(1)_QEMU) $$< $$@
+# A run passes when the firmware exits 0 and its last line is "END
+# status=0"; -k keeps a failed run's log too (ending "RUNFAIL status=N"),
+# so one fault costs only that run's results. The log lands whole or not
+# at all.
+$(BENCH_RESULTS)/$(1)-$(2).log: $(BENCH_DIR)/$(1)/$(2).elf tools/qemu_run.sh
+	@sh tools/qemu_run.sh -q -k -t $(BENCH_TIMEOUT) -i $(BENCH_ICOUNT) -L "END status=0" \
+		-l $$@.tmp $($(1)_QEMU) $$< && mv $$@.tmp $$@
 endef
 $(foreach v,$(BENCH_VARIANTS_MAIN) sysheap-h$(BENCH_DEFAULT_LEVEL)-quick,\
 	$(eval $(call bench_fw_rules,$(BENCH_BOARD),$(v))))
