@@ -33,34 +33,31 @@ bool harness_check(bool ok, const char *file, int line, const char *expr)
 	return ok;
 }
 
+/* Counts the check as harness_check does; true when it failed and its
+ * values belong under the FAIL line (failures are still being printed). */
+static bool print_values(bool ok, const char *file, int line, const char *expr)
+{
+	return !harness_check(ok, file, line, expr) && failures <= HARNESS_MAX_PRINTED_FAILURES;
+}
+
 bool harness_check_eq(unsigned long long a, unsigned long long b, const char *file, int line,
 		      const char *expr)
 {
-	if (a == b) {
-		passes++;
-		return true;
-	}
-	report_failure(file, line, expr);
-	if (failures <= HARNESS_MAX_PRINTED_FAILURES) {
+	if (print_values(a == b, file, line, expr)) {
 		/* long, not long long: newlib-nano's printf has no %ll. */
 		printf("     got %ld (0x%lx), expected %ld (0x%lx)\n", (long)a, (unsigned long)a,
 		       (long)b, (unsigned long)b);
 	}
-	return false;
+	return a == b;
 }
 
 bool harness_check_ptr_eq(const void *a, const void *b, const char *file, int line,
 			  const char *expr)
 {
-	if (a == b) {
-		passes++;
-		return true;
-	}
-	report_failure(file, line, expr);
-	if (failures <= HARNESS_MAX_PRINTED_FAILURES) {
+	if (print_values(a == b, file, line, expr)) {
 		printf("     got %p, expected %p\n", a, b);
 	}
-	return false;
+	return a == b;
 }
 
 void harness_skip(const char *what)
