@@ -94,6 +94,16 @@ bool pattern_intact(const void *mem, size_t bytes, uint32_t seed)
 	return true;
 }
 
+void fill_usable(struct sys_heap *heap, void *mem, uint32_t seed)
+{
+	fill_pattern(mem, sys_heap_usable_size(heap, mem), seed);
+}
+
+bool usable_intact(struct sys_heap *heap, void *mem, uint32_t seed)
+{
+	return pattern_intact(mem, sys_heap_usable_size(heap, mem), seed);
+}
+
 /* Reported at the caller's file and line: that is where the block came
  * from. */
 bool check_block_at(struct sys_heap *heap, const void *mem, size_t bytes, size_t align,

@@ -52,14 +52,12 @@ static bool sweep(struct sys_heap *heap, uint8_t *region, size_t bytes, size_t m
 				continue;
 			}
 			/* The whole usable size is the caller's. */
-			fill_pattern(blocks[i], sys_heap_usable_size(heap, blocks[i]),
-				     (uint32_t)(align * 31u + i));
+			fill_usable(heap, blocks[i], (uint32_t)(align * 31u + i));
 			CHECK(sys_heap_validate(heap));
 		}
 		for (size_t i = 0u; i < SWEEP_SIZES; i++) {
 			if (blocks[i] != NULL) {
-				CHECK(pattern_intact(blocks[i], sys_heap_usable_size(heap, blocks[i]),
-						     (uint32_t)(align * 31u + i)));
+				CHECK(usable_intact(heap, blocks[i], (uint32_t)(align * 31u + i)));
 			}
 		}
 		/* Free spacers first (holes between aligned blocks), then the
@@ -135,8 +133,7 @@ static void test_random_aligned(void)
 		uint32_t slot = rng_below(&rng, SLOTS);
 
 		if (blocks[slot] != NULL) {
-			if (!pattern_intact(blocks[slot], sys_heap_usable_size(&heap, blocks[slot]),
-					    seeds[slot])) {
+			if (!usable_intact(&heap, blocks[slot], seeds[slot])) {
 				corrupt++;
 			}
 			sys_heap_free(&heap, blocks[slot]);
@@ -155,8 +152,7 @@ static void test_random_aligned(void)
 					bad++;
 				}
 				seeds[slot] = rng_next(&rng);
-				fill_pattern(blocks[slot], sys_heap_usable_size(&heap, blocks[slot]),
-					     seeds[slot]);
+				fill_usable(&heap, blocks[slot], seeds[slot]);
 			}
 		}
 		if (op % 16u == 0u && !sys_heap_validate(&heap)) {

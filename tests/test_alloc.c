@@ -248,8 +248,7 @@ static void test_every_size_aligned(void)
 		size_t slot = size % ring;
 
 		if (blocks[slot] != NULL) {
-			if (!pattern_intact(blocks[slot], sys_heap_usable_size(&heap, blocks[slot]),
-					    seeds[slot])) {
+			if (!usable_intact(&heap, blocks[slot], seeds[slot])) {
 				corrupt++;
 			}
 			sys_heap_free(&heap, blocks[slot]);
@@ -262,7 +261,7 @@ static void test_every_size_aligned(void)
 			blocks[slot] = NULL;
 			continue;
 		}
-		fill_pattern(blocks[slot], sys_heap_usable_size(&heap, blocks[slot]), seeds[slot]);
+		fill_usable(&heap, blocks[slot], seeds[slot]);
 	}
 	CHECK_EQ(bad, 0u);
 	CHECK_EQ(corrupt, 0u);
@@ -290,8 +289,7 @@ static void test_no_overlap_under_churn(void)
 		uint32_t slot = rng_below(&rng, SLOTS);
 
 		if (blocks[slot] != NULL) {
-			if (!pattern_intact(blocks[slot], sys_heap_usable_size(&heap, blocks[slot]),
-					    seeds[slot])) {
+			if (!usable_intact(&heap, blocks[slot], seeds[slot])) {
 				corrupt++;
 			}
 			sys_heap_free(&heap, blocks[slot]);
@@ -305,8 +303,7 @@ static void test_no_overlap_under_churn(void)
 					misaligned++;
 				}
 				seeds[slot] = rng_next(&rng);
-				fill_pattern(blocks[slot], sys_heap_usable_size(&heap, blocks[slot]),
-					     seeds[slot]);
+				fill_usable(&heap, blocks[slot], seeds[slot]);
 			}
 		}
 	}

@@ -13,12 +13,6 @@ static void fresh_heap(void)
 	sys_heap_init(&heap, guarded_region(4u, TEST_HEAP_BYTES), TEST_HEAP_BYTES);
 }
 
-/* Fill the whole usable size, so any byte realloc should keep is known. */
-static void fill_block(void *p, uint32_t seed)
-{
-	fill_pattern(p, sys_heap_usable_size(&heap, p), seed);
-}
-
 static void find_live(void *ctx, void *mem, size_t bytes, bool used)
 {
 	void **target = ctx;
@@ -63,7 +57,7 @@ static void test_realloc_zero_frees(void)
 	struct sys_memory_stats empty = heap_stats(&heap);
 	void *p = sys_heap_alloc(&heap, 200u);
 
-	fill_block(p, 1u);
+	fill_usable(&heap, p, 1u);
 	CHECK(sys_heap_realloc(&heap, p, 0u) == NULL);
 	struct sys_memory_stats after = heap_stats(&heap);
 
@@ -94,8 +88,8 @@ static void test_shrink_in_place(void)
 	void *p = sys_heap_alloc(&heap, TEST_GROW_BYTES);
 	void *q = sys_heap_alloc(&heap, 64u); /* a live right neighbour */
 
-	fill_block(p, 2u);
-	fill_block(q, 3u);
+	fill_usable(&heap, p, 2u);
+	fill_usable(&heap, q, 3u);
 	struct sys_memory_stats before = heap_stats(&heap);
 
 	CHECK_PTR_EQ(sys_heap_realloc(&heap, p, 100u), p);
@@ -103,7 +97,7 @@ static void test_shrink_in_place(void)
 	CHECK(sys_heap_usable_size(&heap, p) >= 100u);
 	/* The cut-off tail went back to the heap. */
 	CHECK(heap_stats(&heap).allocated_bytes < before.allocated_bytes);
-	CHECK(pattern_intact(q, sys_heap_usable_size(&heap, q), 3u));
+	CHECK(usable_intact(&heap, q, 3u));
 	CHECK(sys_heap_validate(&heap));
 
 	/* Shrinking by one byte, and "resizing" to the usable size. */
@@ -119,7 +113,7 @@ static void test_shrink_in_place(void)
 
 	/* With a free right neighbour the cut-off tail merges into it. */
 	sys_heap_free(&heap, q);
-	fill_block(p, 4u);
+	fill_usable(&heap, p, 4u);
 	CHECK_PTR_EQ(sys_heap_realloc(&heap, p, 16u), p);
 	CHECK(pattern_intact(p, 16u, 4u));
 	struct walk_summary walk = walk_heap(&heap, SYS_HEAP_NATURAL_ALIGN);
@@ -136,8 +130,8 @@ static void test_grow_in_place(void)
 	void *b = sys_heap_alloc(&heap, 400u);
 	void *c = sys_heap_alloc(&heap, 100u);
 
-	fill_block(a, 5u);
-	fill_block(c, 6u);
+	fill_usable(&heap, a, 5u);
+	fill_usable(&heap, c, 6u);
 	size_t usable_a = sys_heap_usable_size(&heap, a);
 	size_t usable_b = sys_heap_usable_size(&heap, b);
 
@@ -147,7 +141,7 @@ static void test_grow_in_place(void)
 	CHECK_PTR_EQ(sys_heap_realloc(&heap, a, 300u), a);
 	CHECK(pattern_intact(a, usable_a, 5u));
 	CHECK(sys_heap_usable_size(&heap, a) >= 300u);
-	CHECK(pattern_intact(c, sys_heap_usable_size(&heap, c), 6u));
+	CHECK(usable_intact(&heap, c, 6u));
 	CHECK(sys_heap_validate(&heap));
 
 	/* Growing into the whole neighbour, its header included. */
@@ -162,14 +156,14 @@ static void test_grow_in_place(void)
 	 * whole chunks.) */
 	CHECK_EQ(walk.free_chunks, 1u);
 #endif
-	CHECK(pattern_intact(c, sys_heap_usable_size(&heap, c), 6u));
+	CHECK(usable_intact(&heap, c, 6u));
 	CHECK(sys_heap_validate(&heap));
 
 	/* Growing the last block into the rest of the heap. */
 	fresh_heap();
 	void *p = sys_heap_alloc(&heap, 100u);
 
-	fill_block(p, 7u);
+	fill_usable(&heap, p, 7u);
 	usable_a = sys_heap_usable_size(&heap, p);
 	CHECK_PTR_EQ(sys_heap_realloc(&heap, p, TEST_HEAP_BYTES / 4u), p);
 	CHECK(pattern_intact(p, usable_a, 7u));
@@ -183,15 +177,15 @@ static void test_moving_grow(void)
 	void *a = sys_heap_alloc(&heap, 100u);
 	void *b = sys_heap_alloc(&heap, 100u); /* a's right neighbour, live */
 
-	fill_block(a, 8u);
-	fill_block(b, 9u);
+	fill_usable(&heap, a, 8u);
+	fill_usable(&heap, b, 9u);
 	struct sys_memory_stats before = heap_stats(&heap);
 	void *r = sys_heap_realloc(&heap, a, TEST_GROW_BYTES);
 
 	CHECK(check_block(&heap, r, TEST_GROW_BYTES, SYS_HEAP_NATURAL_ALIGN));
 	CHECK(r != a);
 	CHECK(r != NULL && pattern_intact(r, 100u, 8u));
-	CHECK(pattern_intact(b, sys_heap_usable_size(&heap, b), 9u));
+	CHECK(usable_intact(&heap, b, 9u));
 	/* The old block was freed: two live blocks, not three. */
 	CHECK(!walk_says_live(a));
 	CHECK_EQ(walk_heap(&heap, SYS_HEAP_NATURAL_ALIGN).used_chunks, 2u);
@@ -227,7 +221,7 @@ static void test_failing_grow(void)
 	void *rest = sys_heap_alloc(&heap, largest_alloc(&heap));
 
 	CHECK(rest != NULL);
-	fill_block(a, 10u);
+	fill_usable(&heap, a, 10u);
 	check_failed_grow(a, 10u, 5000u);
 	check_failed_grow(a, 10u, TEST_HEAP_BYTES * 2u);
 	check_failed_grow(a, 10u, SIZE_MAX);
@@ -241,7 +235,7 @@ static void test_failing_grow(void)
 	rest = sys_heap_alloc(&heap, largest_alloc(&heap));
 	CHECK(rest != NULL);
 	sys_heap_free(&heap, x);
-	fill_block(a, 11u);
+	fill_usable(&heap, a, 11u);
 	check_failed_grow(a, 11u, 1000u);
 	CHECK_EQ(walk_heap(&heap, SYS_HEAP_NATURAL_ALIGN).free_chunks, 1u);
 
@@ -289,7 +283,7 @@ static void test_aligned_realloc(void)
 	void *p = sys_heap_aligned_alloc(&heap, 256u, 100u);
 
 	CHECK(check_block(&heap, p, 100u, 256u));
-	fill_block(p, 12u);
+	fill_usable(&heap, p, 12u);
 	size_t usable = sys_heap_usable_size(&heap, p);
 
 	CHECK_PTR_EQ(sys_heap_aligned_realloc(&heap, p, 256u, TEST_GROW_BYTES), p);
@@ -305,7 +299,7 @@ static void test_aligned_realloc(void)
 	if (is_aligned(p, TEST_BIG_ALIGN)) {
 		p = sys_heap_alloc(&heap, 100u);
 	}
-	fill_block(p, 13u);
+	fill_usable(&heap, p, 13u);
 	void *r = sys_heap_aligned_realloc(&heap, p, TEST_BIG_ALIGN, 200u);
 
 	CHECK(check_block(&heap, r, 200u, TEST_BIG_ALIGN));
@@ -319,7 +313,7 @@ static void test_aligned_realloc(void)
 	fresh_heap();
 	p = sys_heap_aligned_alloc(&heap, 64u, 100u);
 	CHECK(check_block(&heap, p, 100u, 64u));
-	fill_block(p, 14u);
+	fill_usable(&heap, p, 14u);
 	void *chain = fill_heap(32u);
 
 	/* A hole at the top for the move (blocks of 32 cost 48 or more). */
@@ -351,7 +345,7 @@ static void test_aligned_realloc_bad_align(void)
 	fresh_heap();
 	void *p = sys_heap_alloc(&heap, 100u);
 
-	fill_block(p, 15u);
+	fill_usable(&heap, p, 15u);
 	size_t usable = sys_heap_usable_size(&heap, p);
 	struct sys_memory_stats before = heap_stats(&heap);
 

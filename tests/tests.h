@@ -153,6 +153,10 @@ bool stats_equal(const struct sys_memory_stats *a, const struct sys_memory_stats
  * moved or overwritten byte shows up. */
 void fill_pattern(void *mem, size_t bytes, uint32_t seed);
 bool pattern_intact(const void *mem, size_t bytes, uint32_t seed);
+/* The same over a live block's whole usable size (sys_heap_usable_size):
+ * every byte the caller may write, slack included. */
+void fill_usable(struct sys_heap *heap, void *mem, uint32_t seed);
+bool usable_intact(struct sys_heap *heap, void *mem, uint32_t seed);
 
 /*
  * The common contract of every block handed out: not NULL, aligned to
