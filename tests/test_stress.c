@@ -218,14 +218,21 @@ static void check_fill(const struct sys_heap_stress_result *r, size_t total_byte
 	}
 }
 
-static void test_real_world(void)
+/* The rig on a fresh heap of TEST_STRESS_HEAP_BYTES at `offset` into the
+ * arena: the small scenarios. */
+static struct sys_heap_stress_result stress_small_heap(size_t offset, uint32_t op_count,
+						       int target, uint32_t seed)
 {
 	static struct sys_heap heap;
-	const uint32_t ops = SCALED(20000u);
 
-	sys_heap_init(&heap, guarded_region(0u, TEST_STRESS_HEAP_BYTES), TEST_STRESS_HEAP_BYTES);
-	struct sys_heap_stress_result r =
-		run_stress(&heap, TEST_STRESS_HEAP_BYTES, 1u, ops, 50, 0x12345u);
+	sys_heap_init(&heap, guarded_region(offset, TEST_STRESS_HEAP_BYTES), TEST_STRESS_HEAP_BYTES);
+	return run_stress(&heap, TEST_STRESS_HEAP_BYTES, 1u, op_count, target, seed);
+}
+
+static void test_real_world(void)
+{
+	const uint32_t ops = SCALED(20000u);
+	struct sys_heap_stress_result r = stress_small_heap(0u, ops, 50, 0x12345u);
 
 	/* About half full: most allocations succeed. */
 	if (!CHECK(r.successful_allocs * 2u > r.total_allocs)) {
@@ -235,9 +242,7 @@ static void test_real_world(void)
 	check_fill(&r, TEST_STRESS_HEAP_BYTES, ops, 50u);
 
 	/* The same seed runs the same sequence. */
-	sys_heap_init(&heap, guarded_region(0u, TEST_STRESS_HEAP_BYTES), TEST_STRESS_HEAP_BYTES);
-	struct sys_heap_stress_result again =
-		run_stress(&heap, TEST_STRESS_HEAP_BYTES, 1u, ops, 50, 0x12345u);
+	struct sys_heap_stress_result again = stress_small_heap(0u, ops, 50, 0x12345u);
 
 	CHECK_EQ(again.total_allocs, r.total_allocs);
 	CHECK_EQ(again.successful_allocs, r.successful_allocs);
@@ -247,20 +252,14 @@ static void test_real_world(void)
 
 static void test_fragmentation_runaway(void)
 {
-	static struct sys_heap heap;
 	const uint32_t ops = SCALED(20000u);
-
-	sys_heap_init(&heap, guarded_region(5u, TEST_STRESS_HEAP_BYTES), TEST_STRESS_HEAP_BYTES);
-	struct sys_heap_stress_result r =
-		run_stress(&heap, TEST_STRESS_HEAP_BYTES, 1u, ops, 100, 0xf4a6u);
+	struct sys_heap_stress_result r = stress_small_heap(5u, ops, 100, 0xf4a6u);
 
 	/* Driven to full: allocations fail, and the heap stays consistent
 	 * (checked after every operation by the callbacks). */
 	CHECK(r.successful_allocs < r.total_allocs);
 	/* Above 100 % is taken as 100 %: the same run. */
-	sys_heap_init(&heap, guarded_region(5u, TEST_STRESS_HEAP_BYTES), TEST_STRESS_HEAP_BYTES);
-	struct sys_heap_stress_result over =
-		run_stress(&heap, TEST_STRESS_HEAP_BYTES, 1u, ops, 150, 0xf4a6u);
+	struct sys_heap_stress_result over = stress_small_heap(5u, ops, 150, 0xf4a6u);
 
 	CHECK_EQ(over.total_allocs, r.total_allocs);
 	CHECK_EQ(over.successful_allocs, r.successful_allocs);
@@ -270,12 +269,8 @@ static void test_fragmentation_runaway(void)
 /* A light load: the rig stays near its low target, nothing fails. */
 static void test_light_load(void)
 {
-	static struct sys_heap heap;
 	const uint32_t ops = SCALED(10000u);
-
-	sys_heap_init(&heap, guarded_region(2u, TEST_STRESS_HEAP_BYTES), TEST_STRESS_HEAP_BYTES);
-	struct sys_heap_stress_result r =
-		run_stress(&heap, TEST_STRESS_HEAP_BYTES, 1u, ops, 10, 0x1e57u);
+	struct sys_heap_stress_result r = stress_small_heap(2u, ops, 10, 0x1e57u);
 
 	CHECK_EQ(r.successful_allocs, r.total_allocs);
 	check_fill(&r, TEST_STRESS_HEAP_BYTES, ops, 10u);
