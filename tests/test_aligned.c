@@ -249,6 +249,47 @@ static void test_small_alignment_is_plain_alloc(void)
 	}
 }
 
+/*
+ * ... and it needs no more room than plain alloc: on a full heap whose only
+ * free chunk is one freed block, a natural-or-smaller alignment of the same
+ * size gets exactly that block. On heaps with 8-byte headers the minimum
+ * chunk is wider than the natural granule; padding for it there would make
+ * this fail.
+ */
+static void test_small_alignment_needs_no_padding(void)
+{
+	const size_t heap_sizes[] = { TEST_HEAP_BYTES, 300u * 1024u };
+	const size_t block = 40u;
+
+	for (size_t k = 0u; k < sizeof(heap_sizes) / sizeof(heap_sizes[0]); k++) {
+		size_t bytes = heap_sizes[k];
+
+		if (bytes + 1024u > TEST_BIG_HEAP_BYTES) {
+			harness_skip("aligned alloc needs no padding: no room for a big heap");
+			continue;
+		}
+		for (size_t align = 1u; align <= SYS_HEAP_NATURAL_ALIGN; align *= 2u) {
+			struct sys_heap heap;
+			uint8_t *hole = NULL;
+			size_t count = 0u;
+
+			sys_heap_init(&heap, guarded_region(0u, bytes), bytes);
+			for (uint8_t *p; (p = sys_heap_alloc(&heap, block)) != NULL; count++) {
+				hole = (count == 2u) ? p : hole;
+			}
+			while (sys_heap_alloc(&heap, 1u) != NULL) {
+				/* fill the tail, so the hole is the only room left */
+			}
+			if (!CHECK(count > 4u && hole != NULL)) {
+				return;
+			}
+			sys_heap_free(&heap, hole);
+			CHECK_PTR_EQ(sys_heap_aligned_alloc(&heap, align, block), hole);
+			CHECK(sys_heap_validate(&heap));
+		}
+	}
+}
+
 void test_aligned(void)
 {
 	test_sweep_small_heap();
@@ -256,4 +297,5 @@ void test_aligned(void)
 	test_random_aligned();
 	test_bad_alignments();
 	test_small_alignment_is_plain_alloc();
+	test_small_alignment_needs_no_padding();
 }

@@ -24,17 +24,20 @@ static void *aligned_alloc_from(struct sys_heap *heap, size_t align, size_t byte
 		return NULL;
 	}
 	size_t natural = heap_granule_bytes(h);
+	size_t min_head = chunk_bytes(min_chunk_size(h));
+	size_t padding = 0u;
 
-	if (align <= natural) {
-		align = natural; /* no padding: plain alloc */
-	}
 	/* The head cut off in front of the aligned start becomes a free
 	 * chunk, so it must be empty or at least a minimum chunk. Rounding up
 	 * skips at most align - natural bytes, plus one more align when the
 	 * minimum chunk is wider than the natural granule (big headers on
-	 * 32-bit). Both checks together keep bytes + padding from overflowing. */
-	size_t min_head = chunk_bytes(min_chunk_size(h));
-	size_t padding = align - natural + (min_head > natural ? min_head : 0u);
+	 * 32-bit). Both checks below keep bytes + padding from overflowing.
+	 * Up to the natural alignment every chunk is aligned already. */
+	if (align > natural) {
+		padding = align - natural + (min_head > natural ? min_head : 0u);
+	} else {
+		align = natural;
+	}
 
 	if (bytes - 1u >= h->max_request || padding > h->max_request - bytes ||
 	    !heap_entry_ok(heap, caller)) {
