@@ -148,3 +148,14 @@ fault-matrix: $(FAULT_HOST_BINS)
 	$(call fault_run_host,$(FAULT_HOST_VARIANTS))
 	@$(PYTHON) tests/fault/matrix.py --markdown docs/fault-matrix.md \
 		$(foreach v,$(FAULT_HOST_VARIANTS),$(call fault_host_platform,$(v)))
+
+# Level 0 is the same code as a build without hardening (docs/hardening.md):
+# tests/fault/check_level0.sh compiles src/ at level 0 for M0 and M4 and
+# fails if any object still refers to a check.
+TEST_TARGETS += test-level0
+.PHONY: test-level0
+test-level0:
+	@set -e; $(foreach c,cortex-m0 cortex-m4,\
+		sh tests/fault/check_level0.sh $(BUILD)/level0/$(c) \
+			"$(TARGET_CC) $(filter-out -DSYS_HEAP_HARDENING=%,$(SRC_CFLAGS)) $(call target_flags,$(c))" \
+			$(filter src/core/% src/diag/%,$(LIB_SRCS));)
