@@ -119,3 +119,10 @@ coverage: $(TEST_COVERAGE_DIR)/m64/$(TEST_BIN) \
 		echo "coverage: a test failed or line coverage is below $(TEST_COVERAGE_MIN)%"; \
 	fi; \
 	exit $$status
+
+# SYS_HEAP_DEFINE's compile-time refusals, each with its message, for the
+# target compiler (tests/compile_fail/).
+TEST_TARGETS += test-define-errors
+.PHONY: test-define-errors
+test-define-errors:
+	@sh tests/compile_fail/run.sh "$(TARGET_CC) -std=c11 $(WARN) -Iinclude $(CONFIG_DEFS) $(call target_flags,cortex-m4)"
