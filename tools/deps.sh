@@ -6,6 +6,11 @@ set -eu
 PACKAGES="make gcc binutils gcc-arm-none-eabi libnewlib-arm-none-eabi \
 libstdc++-arm-none-eabi-newlib picolibc-arm-none-eabi libstdc++-arm-none-eabi-picolibc \
 qemu-system-arm openocd gdb-multiarch valgrind gcovr python3 librsvg2-bin"
+# The host suite also runs as 32-bit code (4-byte headers, as on Cortex-M)
+# where the host compiler can target i386.
+if [ "$(dpkg --print-architecture 2>/dev/null)" = amd64 ]; then
+	PACKAGES="$PACKAGES gcc-multilib"
+fi
 
 missing=""
 for p in $PACKAGES; do
