@@ -22,10 +22,10 @@
 FAULT_LEVELS      := 0 1 2 3 4
 FAULT_QEMU_BOARDS ?= mps2-an386 microbit
 FAULT_TIMEOUT     ?= 120
-FAULT_SRCS        := tests/fault/fault_test.c
+FAULT_SRCS        := tests/fault/fault_test.c tests/harness.c
 FAULT_DIR         := $(BUILD)/fault
 FAULT_LIB_HDRS    := $(wildcard include/*.h src/*.h src/*/*.h)
-FAULT_CFLAGS      := -std=c11 $(WARN) -Iinclude $(CONFIG_DEFS)
+FAULT_CFLAGS      := -std=c11 $(WARN) -Iinclude -Itests $(CONFIG_DEFS)
 FAULT_HOST_OPT    ?= -O2 -g
 # The library's lock shim and registry bounds, as the host tests link them.
 FAULT_HOST_SUPPORT := boards/host/lock_host.c

@@ -34,6 +34,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "harness.h"
 #include "sys_heap.h"
 
 #define LEVEL SYS_HEAP_HARDENING
@@ -509,19 +510,9 @@ static struct {
 	unsigned long bad_usable;
 } stress;
 
-static uint32_t mix32(uint32_t x)
-{
-	x ^= x >> 16;
-	x *= 0x85ebca6bu;
-	x ^= x >> 13;
-	x *= 0xc2b2ae35u;
-	x ^= x >> 16;
-	return x;
-}
-
 static uint32_t cookie(const void *mem, size_t usable, uint32_t end)
 {
-	return mix32((uint32_t)(uintptr_t)mem ^ mix32((uint32_t)usable * 2u + end));
+	return hash32((uint32_t)(uintptr_t)mem ^ hash32((uint32_t)usable * 2u + end));
 }
 
 /* Cookies at both ends of the usable bytes (one at the start when the
