@@ -6,7 +6,10 @@
 #                       callgrind), trace replays, DMA (granular) heaps against
 #                       the ordinary one; writes docs/benchmarks.md,
 #                       docs/bench-*.svg and the README's block between the
-#                       bench-summary markers. About a minute on 2 cores.
+#                       bench-summary markers; and the configuration
+#                       trade-off table: a library, a firmware and the
+#                       code-size programs per row of BENCH_CFG_ROWS.
+#                       About a minute on 2 cores.
 #   make bench-quick    the lead's loop: worst-case alloc/free instructions on
 #                       Cortex-M4 and .text core/full, printed, nothing written
 #                       to docs/. Well under a minute.
@@ -66,6 +69,34 @@ BENCH_SLOW_DEFS := -DBENCH_ROUNDS=40u -DBENCH_SMALL_BYTES=65536u -DBENCH_BIG_BYT
 BENCH_SLOW_LEVELS := $(shell for l in $(BENCH_LEVELS); do [ $$l -ge $(BENCH_SLOW_FROM) ] && echo $$l; done)
 BENCH_CODE_CPUS := cortex-m0 cortex-m3 cortex-m4 cortex-m33
 
+# Configuration trade-offs: one row of docs/benchmarks.md's trade-off table
+# per entry, each its own build of the library, the firmware and the
+# code-size programs on Cortex-M4 (BENCH_BOARD), with the row's -D passed to
+# all three. `default` is the headline configuration; every other row
+# changes one option of include/sys_heap_config.h (`lean`: two). All run at
+# the default hardening level unless the row sets its own.
+BENCH_CFG_ROWS      := default hdr-small hdr-big loops1 loops0 nostats lean
+BENCH_CFG_default   :=
+BENCH_CFG_hdr-small := -DSYS_HEAP_HEADER_FORMAT=1
+BENCH_CFG_hdr-big   := -DSYS_HEAP_HEADER_FORMAT=2
+BENCH_CFG_loops1    := -DSYS_HEAP_ALLOC_LOOPS=1
+BENCH_CFG_loops0    := -DSYS_HEAP_ALLOC_LOOPS=0
+BENCH_CFG_nostats   := -DSYS_HEAP_STATS=0
+BENCH_CFG_lean      := -DSYS_HEAP_HARDENING=0 -DSYS_HEAP_HEADER_FORMAT=1
+BENCH_CFG_CPU := $($(BENCH_BOARD)_CPU)
+
+# $(call bench_cfg_row,variant): the row of a sysheap-cfg-<row> variant, or empty.
+bench_cfg_row = $(patsubst sysheap-cfg-%,%,$(filter sysheap-cfg-%,$(1)))
+# $(call bench_cfg_defs,row): the row's -D, its hardening level included.
+bench_cfg_defs = $(if $(filter -DSYS_HEAP_HARDENING=%,$(BENCH_CFG_$(1))),,\
+	-DSYS_HEAP_HARDENING=$(BENCH_DEFAULT_LEVEL)) $(BENCH_CFG_$(1))
+# $(call bench_cfg_base,flags,row): flags without the options the row sets
+# (CONFIG_DEFS may set them too, and a macro defined twice is an error).
+bench_cfg_base = $(filter-out $(foreach d,$(call bench_cfg_defs,$(2)),\
+	$(firstword $(subst =, ,$(d))) $(firstword $(subst =, ,$(d)))=%),$(1))
+bench_cfg_fw_defs = -DBENCH_ALLOC_SYSHEAP $(call bench_cfg_defs,$(1)) -DBENCH_BIG_BYTES=0u
+bench_cfg_lib = $(BENCH_DIR)/lib/$(BENCH_CFG_CPU)-cfg-$(1)/libsysheap.a
+
 # ---- libsysheap at each hardening level, per CPU -----------------------------
 
 BENCH_SRC_CFLAGS := $(filter-out -DSYS_HEAP_HARDENING=%,$(SRC_CFLAGS))
@@ -109,14 +140,21 @@ BENCH_PROFILE_microbit := -DBENCH_SMALL_BYTES=4096u -DBENCH_BIG_BYTES=0u -DBENCH
 
 # $(call bench_variant_defs,variant)
 bench_level = $(patsubst sysheap-h%,%,$(firstword $(subst -quick, ,$(1))))
-bench_variant_defs = $(if $(filter sysheap-%,$(1)),-DBENCH_ALLOC_SYSHEAP \
+bench_variant_defs = $(if $(call bench_cfg_row,$(1)),$(call bench_cfg_fw_defs,$(call bench_cfg_row,$(1))),\
+	$(call bench_variant_defs_levels,$(1)))
+bench_variant_defs_levels = $(if $(filter sysheap-%,$(1)),-DBENCH_ALLOC_SYSHEAP \
 	-DSYS_HEAP_HARDENING=$(call bench_level,$(1)) \
 	$(if $(filter $(BENCH_DEFAULT_LEVEL),$(call bench_level,$(1))),-DBENCH_DEFAULT_LEVEL)) \
 	$(if $(filter newlib-nano%,$(1)),-DBENCH_NEWLIB_NANO) \
 	$(if $(findstring -quick,$(1)),-DBENCH_QUICK) \
 	$(if $(filter sysheap-%,$(1)),$(if $(filter $(call bench_level,$(1)),$(BENCH_SLOW_LEVELS)),$(BENCH_SLOW_DEFS)))
-bench_variant_lib = $(if $(filter sysheap-%,$(1)),$(call bench_lib,$(2),$(call bench_level,$(1))),\
-	$(call bench_lib,$(2),$(BENCH_DEFAULT_LEVEL)))
+bench_variant_lib = $(if $(call bench_cfg_row,$(1)),$(call bench_cfg_lib,$(call bench_cfg_row,$(1))),\
+	$(if $(filter sysheap-%,$(1)),$(call bench_lib,$(2),$(call bench_level,$(1))),\
+	$(call bench_lib,$(2),$(BENCH_DEFAULT_LEVEL))))
+# The configuration options every firmware but a trade-off row's takes
+# from CONFIG_DEFS (the hardening level is the variant's own).
+bench_variant_config_defs = $(if $(call bench_cfg_row,$(1)),$(call bench_cfg_base,$(CONFIG_DEFS),\
+	$(call bench_cfg_row,$(1))),$(BENCH_CONFIG_DEFS))
 bench_variant_specs = $(if $(filter newlib newlib-quick newlib-quick-hw,$(1)),,--specs=nano.specs)
 bench_variant_srcs = $(BENCH_FW_SRCS) $(if $(filter sysheap-%,$(1)),bench/adapters/alloc_sysheap.c,\
 	bench/fw/alloc_newlib.c)
@@ -129,7 +167,7 @@ BENCH_FW_LDFLAGS := -nostartfiles -Wl,--gc-sections -Wl,-z,start-stop-gc \
 define bench_fw_rules
 BENCH_OBJS_$(1)_$(2) := $$(patsubst %,$(BENCH_DIR)/$(1)/$(2)/obj/%.o,$$(basename $$(call bench_variant_srcs,$(2)))) \
 	$(if $(filter -DBENCH_TRACES=0,$(BENCH_PROFILE_$(1))),,$(BENCH_DIR)/$(1)/$(2)/obj/traces.o)
-BENCH_CFLAGS_$(1)_$(2) := $$(call target_flags,$($(1)_CPU)) $(BENCH_FW_INCLUDES) $(BENCH_CONFIG_DEFS) \
+BENCH_CFLAGS_$(1)_$(2) := $$(call target_flags,$($(1)_CPU)) $(BENCH_FW_INCLUDES) $$(call bench_variant_config_defs,$(2)) \
 	$(filter-out -DBOARD_STDOUT_BUFFER=%,$($(1)_DEFS)) -DBOARD_NAME=\"$(1)\" -DBENCH_CPU=\"$($(1)_CPU)\" \
 	$(if $(findstring -hw,$(2)),,-DBENCH_QEMU -DBENCH_UNIT_INSN) \
 	$(BENCH_PROFILE_$(1)) $$(call bench_variant_defs,$(2)) -std=c11 $(WARN) -MMD -MP
@@ -234,6 +272,46 @@ $(BENCH_DIR)/size/$(1)/lib-h$(2).nm: $(call bench_lib,$(1),$(2))
 endef
 $(foreach c,$(BENCH_CODE_CPUS),$(foreach l,$(BENCH_LEVELS),$(eval $(call bench_lib_nm_rule,$(c),$(l)))))
 
+# ---- configuration trade-offs -----------------------------------------------------
+
+# The rows' library, firmware and code-size programs (BENCH_CFG_ROWS above).
+# The firmware (variant sysheap-cfg-<row>) runs what the headline table and
+# the utilisation figure need: the small-heap timings of every workload and
+# the realistic fill of the 36 KiB arena; no big heap, no efforts.
+
+# $(call bench_cfg_rules,row)
+define bench_cfg_rules
+$(BENCH_DIR)/lib/$(BENCH_CFG_CPU)-cfg-$(1)/obj/%.o: src/%.c $$(LIB_HDRS)
+	@mkdir -p $$(@D)
+	$$(TARGET_CC) $(call bench_cfg_base,$(SRC_CFLAGS),$(1)) $(call bench_cfg_defs,$(1)) \
+		$$(call target_flags,$(BENCH_CFG_CPU)) -c $$< -o $$@
+$(call bench_cfg_lib,$(1)): $(patsubst src/%.c,$(BENCH_DIR)/lib/$(BENCH_CFG_CPU)-cfg-$(1)/obj/%.o,$(LIB_SRCS))
+	@rm -f $$@
+	$$(TARGET_AR) rcs $$@ $$^
+$(BENCH_DIR)/size/$(BENCH_CFG_CPU)/lib-cfg-$(1).nm: $(call bench_cfg_lib,$(1))
+	@mkdir -p $$(@D)
+	$$(CROSS)nm -A --defined-only $$< > $$@
+$(BENCH_DIR)/size/$(BENCH_CFG_CPU)/cfg-$(1)-%.elf: bench/fw/size_prog.c $(call bench_cfg_lib,$(1))
+	@mkdir -p $$(@D)
+	$$(TARGET_CC) $$(call target_flags,$(BENCH_CFG_CPU)) -std=c11 $(WARN) -Iinclude \
+		$(call bench_cfg_base,$(CONFIG_DEFS),$(1)) $(call bench_cfg_defs,$(1)) \
+		-DSIZE_SYSHEAP_$$(if $$(filter core,$$*),CORE,FULL) \
+		--specs=nano.specs -nostartfiles \
+		-Wl,--gc-sections -Wl,-e,bench_size_entry -Wl,-Map=$$@.map \
+		$$(filter %.c %.a,$$^) -o $$@
+	$$(CROSS)nm --size-sort -S $$@ > $$@.nm
+	$$(CROSS)nm -S --defined-only $$@ > $$@.all.nm
+endef
+$(foreach r,$(BENCH_CFG_ROWS),$(eval $(call bench_cfg_rules,$(r)))\
+	$(eval $(call bench_fw_rules,$(BENCH_BOARD),sysheap-cfg-$(r))))
+
+BENCH_CFG_ELFS := $(foreach r,$(BENCH_CFG_ROWS),$(BENCH_DIR)/$(BENCH_BOARD)/sysheap-cfg-$(r).elf)
+BENCH_CFG_LOGS := $(foreach r,$(BENCH_CFG_ROWS),$(BENCH_RESULTS)/$(BENCH_BOARD)-sysheap-cfg-$(r).log)
+BENCH_CFG_SIZE := $(foreach r,$(BENCH_CFG_ROWS),$(BENCH_DIR)/size/$(BENCH_CFG_CPU)/lib-cfg-$(r).nm \
+	$(foreach g,core full,$(BENCH_DIR)/size/$(BENCH_CFG_CPU)/cfg-$(r)-$(g).elf))
+BENCH_ELFS += $(BENCH_CFG_ELFS)
+BENCH_LOGS += $(BENCH_CFG_LOGS)
+
 # ---- host ---------------------------------------------------------------------------
 
 BENCH_HOST_CFLAGS := -std=c11 -O2 -g $(WARN) -Wshadow -Iinclude -Ibench/common -Ibench/adapters \
@@ -279,11 +357,11 @@ bench: deps
 	$(MAKE) --no-print-directory -k -j$(BENCH_JOBS) bench-results; built=$$?; \
 	$(PYTHON) tools/bench_report.py --results $(BENCH_DIR) --docs docs \
 		--icount $(BENCH_ICOUNT) --board $(BENCH_BOARD) --default-level $(BENCH_DEFAULT_LEVEL) \
-		--levels "$(BENCH_LEVELS)" --readme README.md \
+		--levels "$(BENCH_LEVELS)" --configs "$(BENCH_CFG_ROWS)" --readme README.md \
 		--elapsed $$(( $$(date +%s) - start )); reported=$$?; \
 	[ $$built -eq 0 ] && [ $$reported -eq 0 ]
 
-bench-results: $(BENCH_LOGS) $(BENCH_SIZE_ELFS) $(BENCH_LIB_NMS) $(BENCH_HOST_OUT)
+bench-results: $(BENCH_LOGS) $(BENCH_SIZE_ELFS) $(BENCH_LIB_NMS) $(BENCH_CFG_SIZE) $(BENCH_HOST_OUT)
 
 bench-firmware: $(BENCH_ELFS)
 

@@ -10,7 +10,9 @@
  * prints one line per result for tools/bench_report.py. The default
  * level's build also runs the search efforts and granular (DMA) heaps.
  * BENCH_QUICK runs only the small-heap timings of plain sys_heap_alloc,
- * for bench-quick.
+ * for bench-quick. The configuration trade-off builds (mk/bench.mk,
+ * BENCH_CFG_ROWS) are other levels' builds without the big heap
+ * (BENCH_BIG_BYTES=0): small-heap timings and the utilisation fill.
  */
 #include <stdint.h>
 
