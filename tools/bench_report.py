@@ -752,6 +752,209 @@ def effort_rows(lg, trace_names):
     return rows
 
 
+# The options a configuration row may change, as the firmware's CFG line
+# names them, and their macros in include/sys_heap_config.h.
+CFG_OPTIONS = [("header_format", "SYS_HEAP_HEADER_FORMAT"), ("alloc_loops", "SYS_HEAP_ALLOC_LOOPS"),
+               ("stats", "SYS_HEAP_STATS"), ("hardening", "SYS_HEAP_HARDENING"),
+               ("fit_loops", "SYS_HEAP_FIT_LOOPS")]
+
+
+def header_format_names():
+    """{value: NAME} from the SYS_HEAP_HEADER_<NAME> <n> definitions."""
+    names = {}
+    try:
+        with open(os.path.join(REPO, "include", "sys_heap_config.h")) as f:
+            for line in f:
+                m = re.match(r"#define\s+SYS_HEAP_HEADER_(AUTO|SMALL|BIG)\s+(\d+)\b", line)
+                if m:
+                    names[m.group(2)] = m.group(1)
+    except OSError:
+        pass
+    return names
+
+
+def cfg_setting(key, value):
+    """An option's value as the firmware printed it; the header format by
+    its name (SYS_HEAP_HEADER_<NAME>)."""
+    if key == "header_format":
+        return header_format_names().get(value, value)
+    return value
+
+
+def config_rows(logs, board, names, results):
+    """One dict per configuration row (mk/bench.mk's BENCH_CFG_ROWS, in that
+    order): its firmware's settings and numbers and its code size. The
+    first row is the reference the others are labelled and compared
+    against."""
+    cpu = BOARD_CPU.get(board, "cortex-m4")
+    rows = []
+    for name in names:
+        lg = logs.get("%s-sysheap-cfg-%s" % (board, name))
+        d = os.path.join(results, "size", cpu)
+        lib_nm = os.path.join(d, "lib-cfg-%s.nm" % name)
+        size = {g: elf_sums(os.path.join(d, "cfg-%s-%s.elf.nm" % (name, g)), lib_nm)
+                for g in ("core", "full")}
+        o = over(lg, "sysheap")
+        r = {"name": name, "log": lg, "ok": lg is not None and lg.ok,
+             "cfg": lg.cfg if lg else {},
+             "alloc": lg.merged("sysheap", "small", "alloc") if lg else Hist(),
+             "free": lg.merged("sysheap", "small", "free") if lg else Hist(),
+             "util": mean(lg.util_pct("sysheap")) if lg else None,
+             "seeds": lg.cfg.get("seeds") if lg else None,
+             "per_block": int(o["per_block"]) if o else None,
+             "max_single": int(o["max_single"]) if o else None,
+             "fixed": int(o["arena"]) - int(o["max_single"]) if o else None,
+             "core": size["core"][0] if size["core"] else None,
+             "full": size["full"][0] if size["full"] else None}
+        rows.append(r)
+    base = rows[0] if rows else None
+    for r in rows:
+        if r is base:
+            r["changed"] = []
+        else:
+            r["changed"] = ["%s=%s" % (macro, cfg_setting(key, r["cfg"].get(key, "?")))
+                            for key, macro in CFG_OPTIONS
+                            if r["cfg"].get(key) != base["cfg"].get(key)]
+        r["label"] = "default" if r is base else (", ".join(r["changed"]) or
+                                                  "%s (no option differs from default)" % r["name"])
+    return rows
+
+
+def with_delta(v, b, fmt="%d", dfmt="%+d"):
+    """A row's value, with its difference from the reference row's."""
+    if v is None:
+        return "n/a"
+    if b is None:
+        return fmt % v
+    return (fmt + " (" + dfmt + ")") % (v, v - b)
+
+
+def config_table(rows, readme=False):
+    """The trade-off table: the first row absolute, the others with their
+    difference from it in brackets (docs), or plain (README)."""
+    base = rows[0] if rows else None
+    out = []
+    for r in rows:
+        ref = base if (r is not base and not readme) else None
+
+        def hv(key, permille, _r=r, _ref=ref):
+            h = _r[key]
+            if not h.n:
+                return "n/a"
+            v = pv(h, permille)
+            if _ref is None or not _ref[key].n:
+                return fmt_v(v)
+            return "%s (%s)" % (fmt_v(v), fmt_delta(v, pv(_ref[key], permille)))
+
+        def num(key, fmt="%d", dfmt="%+d", _r=r, _ref=ref):
+            return with_delta(_r[key], _ref[key] if _ref else None, fmt, dfmt)
+
+        label = r["label"] + ("" if r["ok"] else " (run failed)")
+        if readme:
+            out.append([label, hv("alloc", 1000), hv("free", 1000), num("core"), num("full")])
+        else:
+            out.append([label, hv("alloc", 500), hv("alloc", 1000), hv("free", 500),
+                        hv("free", 1000), num("util", "%.1f", "%+.1f"), num("per_block"),
+                        num("fixed"), num("core"), num("full")])
+    if readme:
+        return table(["configuration", "alloc worst", "free worst", ".text core", ".text full"], out,
+                     ["---"] + ["---:"] * 4)
+    return table(["configuration", "alloc median", "alloc worst", "free median", "free worst",
+                  "in use at first failure (%)", "bytes per block", "fixed overhead of a 36 KiB heap",
+                  ".text core", ".text full"], out, ["---"] + ["---:"] * 9)
+
+
+def default_settings(base):
+    """The reference row's options, as macros."""
+    return ", ".join("%s=%s" % (macro, cfg_setting(key, base["cfg"].get(key, "?")))
+                     for key, macro in CFG_OPTIONS[:4])
+
+
+def smallest_note(cfgs):
+    """The row with the least .text full, as a clause."""
+    sized = [r for r in cfgs if r["full"] is not None]
+    if not sized:
+        return ""
+    r = min(sized, key=lambda x: x["full"])
+    return ". The smallest code is that of %s" % r["label"]
+
+
+def config_notes(cfgs, main_log, efforts, sizes, level, problems):
+    """What the trade-off table needs said beside it, every number from
+    this run. A default row that disagrees with the headline firmware
+    (the same code, built twice) is a problem of the run."""
+    notes = []
+    base = cfgs[0]
+    if main_log is not None and base["log"] is not None:
+        head = {"alloc": main_log.merged("sysheap", "small", "alloc"),
+                "free": main_log.merged("sysheap", "small", "free")}
+        hu = mean(main_log.util_pct("sysheap"))
+        hs = {g: sizes.get(("cortex-m4", "sysheap", g, level)) for g in ("core", "full")}
+        diff = []
+        for op in ("alloc", "free"):
+            if (pv(head[op], 500), head[op].max) != (pv(base[op], 500), base[op].max):
+                diff.append("%s %s here, %s in the headline" % (op, mw(base[op]), mw(head[op])))
+        if hu is None or base["util"] is None or round(hu, 1) != round(base["util"], 1):
+            diff.append("in use %s %% here, %s %% in the headline" % (
+                "n/a" if base["util"] is None else "%.1f" % base["util"],
+                "n/a" if hu is None else "%.1f" % hu))
+        for g in ("core", "full"):
+            if not hs[g] or hs[g][0] != base[g]:
+                diff.append(".text %s %s here, %s in the headline" % (
+                    g, na(base[g]), hs[g][0] if hs[g] else "n/a"))
+        if diff:
+            problems.append("the configuration table's default row does not match the headline "
+                            "firmware built with the same options: " + "; ".join(diff) + ".")
+            notes.append("**The default row does not match the headline**: " + "; ".join(diff) +
+                         ".")
+        else:
+            notes.append("The default row is a build of its own and matches the headline "
+                         "firmware's figures (alloc %s, free %s, %.1f %% in use, .text %s / %s)."
+                         % (mw(base["alloc"]), mw(base["free"]), base["util"], base["core"],
+                            base["full"]))
+    fmt_names = header_format_names()
+    said = set()
+    for r in cfgs[1:]:
+        hf = r["cfg"].get("header_format")
+        if hf != base["cfg"].get("header_format") and hf not in said:
+            said.add(hf)
+            if fmt_names.get(hf) == "SMALL":
+                notes.append("%s: every heap gets 4-byte headers, and a region larger than the "
+                             "largest small heap (about 256 KiB) is clipped to it; no run-time "
+                             "choice of format per heap." % r["label"])
+            elif fmt_names.get(hf) == "BIG":
+                notes.append("%s: every heap gets 8-byte headers, small ones too: %s bytes per "
+                             "block here against %s." % (r["label"], na(r["per_block"]),
+                                                        na(base["per_block"])))
+    for r in cfgs[1:]:
+        if r["cfg"].get("alloc_loops") == "0" and r["cfg"].get("alloc_loops") != \
+                base["cfg"].get("alloc_loops"):
+            fast = next((e for e in efforts if e["name"] == "FAST"), None)
+            txt = ("%s skips the sampling in every call of the build. The default build offers "
+                   "it per call instead: `sys_heap_alloc_effort(SYS_HEAP_EFFORT_FAST)` samples "
+                   "nothing either" % r["label"])
+            if fast is not None and fast["all"].n:
+                txt += (", and measured alloc %s (median / worst) and %s %% in use (*Search "
+                        "effort*): the same search behind sys_heap_alloc_effort's own entry "
+                        "point, and only for the alloc calls; aligned_alloc and realloc in that "
+                        "build still sample SYS_HEAP_ALLOC_LOOPS entries" % (
+                            mw(fast["all"]), fmt_pct(fast["util"])))
+            txt += "."
+            if r["max_single"] is not None and base["max_single"] is not None and \
+                    r["max_single"] != base["max_single"]:
+                txt += (" Without sampling an allocation only takes a chunk from a bucket whose "
+                        "every chunk fits it, so a fresh 36 KiB heap (one free chunk) grants at "
+                        "most %d bytes in one allocation, against %d by default: the fixed "
+                        "overhead column." % (r["max_single"], base["max_single"]))
+            notes.append(txt)
+    for r in cfgs[1:]:
+        if r["cfg"].get("stats") == "0" and base["cfg"].get("stats") != "0":
+            notes.append("%s: `sys_heap_runtime_stats_get()` returns SYS_HEAP_ERR_UNSUPPORTED "
+                         "(the full program still calls it), and the heap keeps no free, "
+                         "allocated or peak counts." % r["label"])
+    return notes
+
+
 README_BEGIN = "<!-- bench-summary:begin -->"
 README_END = "<!-- bench-summary:end -->"
 
@@ -833,6 +1036,8 @@ def main():
     ap.add_argument("--icount", default="shift=7,align=off,sleep=off")
     ap.add_argument("--elapsed", type=int, default=None)
     ap.add_argument("--levels", default="", help="hardening levels expected (space separated)")
+    ap.add_argument("--configs", default="",
+                    help="configuration rows expected (space separated, the reference first)")
     ap.add_argument("--readme", default=None,
                     help="rewrite this file's block between the bench-summary markers")
     ap.add_argument("--check-readme", default=None, metavar="README",
@@ -853,7 +1058,7 @@ def main():
     return full_report(args)
 
 
-def readme_summary(args, logs, rows, hard, gran, efforts, trace_names, main_log, nano):
+def readme_summary(args, logs, rows, hard, gran, efforts, trace_names, main_log, nano, cfgs):
     """The README block: generated numbers only, each from this run."""
     level = args.default_level
     docs = os.path.relpath(os.path.join(args.docs, "benchmarks.md"),
@@ -898,6 +1103,14 @@ def readme_summary(args, logs, rows, hard, gran, efforts, trace_names, main_log,
           % ("s" if len(lv) > 1 else "", " and ".join([", ".join(lv[:-1]), lv[-1]] if len(lv) > 1
                                                         else lv),
              "are" if len(lv) > 1 else "is", "; ".join(sorted({r["run"] for r in short}))))
+        o("")
+    if cfgs:
+        o("**Configuration options**: one library and firmware build per row. The default is "
+          "%s; each other row changes the options it names%s. Worst-case instructions over all "
+          "workloads, and .text core and full in bytes." % (default_settings(cfgs[0]),
+                                                             smallest_note(cfgs)))
+        o("")
+        o(config_table(cfgs, readme=True))
         o("")
     base = gran[0] if gran and gran[0]["granule"] is None else None
     if base is not None and len(gran) > 1:
@@ -973,7 +1186,8 @@ def full_report(args):
     expected = ["%s-sysheap-h%s" % (board, lvl) for lvl in levels] + \
         ["%s-newlib-nano" % board, "%s-newlib" % board] + \
         ["%s-%s" % (b, v) for b in ("microbit", "mps2-an385", "mps2-an505")
-         for v in ("sysheap-h%s-quick" % level, "newlib-nano-quick")]
+         for v in ("sysheap-h%s-quick" % level, "newlib-nano-quick")] + \
+        ["%s-sysheap-cfg-%s" % (board, c) for c in args.configs.split()]
     for name in expected:
         if name not in logs:
             problems.append("`%s`: no result: its firmware did not build or did not run "
@@ -1213,6 +1427,31 @@ def full_report(args):
     w("")
     w("![hardening levels](bench-hardening.svg)")
     w("")
+
+    # ---- configuration trade-offs
+    cfgs = config_rows(logs, board, args.configs.split(), args.results)
+    if cfgs:
+        base = cfgs[0]
+        w("## Configuration trade-offs")
+        w("")
+        w("What the compile-time options of include/sys_heap_config.h trade, measured. Each row is "
+          "its own build of the library, the firmware and the code-size programs, all compiled "
+          "with the same `-D`. The first is the default configuration, %s; each of the others "
+          "changes the options it names%s. Cortex-M4 (mps2-an386), `-Os`, the headline's "
+          "workloads on the %s KiB heap: instructions per call over all timing workloads; the "
+          "arena in use at the first failed allocation (realistic workload, 36 KiB arena, mean of "
+          "%s seeds); *bytes per block* and *fixed overhead* as in *Memory efficiency*; .text of "
+          "the core and full programs of *Code size*. In brackets: the difference from the "
+          "default row." % (
+              default_settings(base), smallest_note(cfgs),
+              int(base["cfg"].get("small", 0)) // 1024 if base["cfg"] else "?",
+              base["seeds"] or "?"))
+        w("")
+        w(config_table(cfgs))
+        w("")
+        for note in config_notes(cfgs, main_log, efforts, sizes, level, problems):
+            w("- " + note)
+        w("")
 
     # ---- header formats
     w("## Header formats")
@@ -1528,7 +1767,7 @@ def full_report(args):
 
     if args.readme:
         err = splice_readme(args.readme, readme_summary(
-            args, logs, rows, hard, gran, efforts, trace_names, main_log, nano))
+            args, logs, rows, hard, gran, efforts, trace_names, main_log, nano, cfgs))
         if err:
             problems.append("README summary not written: " + err)
 
@@ -1544,6 +1783,10 @@ def full_report(args):
               "over level 0: alloc %s, free %s" % (
                   r["level"], r["name"], na(r["extra_bytes"]), mw(r["alloc"]), mw(r["free"]),
                   r["alloc_extra"], r["free_extra"]))
+    for r in cfgs:
+        print("config %-45s alloc %s, free %s (median / worst); %s %% in use; .text %s / %s" % (
+            r["label"], mw(r["alloc"]), mw(r["free"]),
+            "n/a" if r["util"] is None else "%.1f" % r["util"], na(r["core"]), na(r["full"])))
     for r in gran:
         print("%-10s in use at first failure %s %%, smallest arena %s x peak live, %s bytes per "
               "live block" % (r["label"], fmt_pct(r["util"]), ratio(r["arena"].get("realistic")),
