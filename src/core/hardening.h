@@ -206,8 +206,10 @@ SYSHEAP_INLINE bool header_poisoned(const struct z_heap *h, chunkid_t c)
 /* A neighbour of a block being freed that reads as free is about to be
  * unlinked and merged. Make sure it is a real listed free chunk: an
  * overflow that flipped its used bit must not splice user data into the
- * free lists. Every read stays inside the heap. */
-SYSHEAP_INLINE bool free_neighbour_sane(const struct z_heap *h, chunkid_t n)
+ * free lists. `size_known` says the caller has already matched the
+ * neighbour's size against the block's own header (true of the left one).
+ * Every read stays inside the heap. */
+SYSHEAP_INLINE bool free_neighbour_sane(const struct z_heap *h, chunkid_t n, bool size_known)
 {
 	uint32_t word = chunk_field(h, n, FIELD_SIZE_AND_USED);
 
@@ -217,7 +219,8 @@ SYSHEAP_INLINE bool free_neighbour_sane(const struct z_heap *h, chunkid_t n)
 	chunksz_t size = word >> 1;
 	chunkid_t next = free_next(h, n);
 
-	return size != 0u && size <= h->end_chunk - n && left_size(h, n + size) == size &&
+	return (size_known ||
+		(size != 0u && size <= h->end_chunk - n && left_size(h, n + size) == size)) &&
 	       next < h->end_chunk && free_prev(h, next) == n;
 }
 
@@ -250,8 +253,8 @@ SYSHEAP_INLINE chunkid_t checked_live_chunk(struct sys_heap *heap, void *mem, vo
 	chunksz_t left = left_size(h, c);
 
 	if ((word & 1u) == 0u || !size_sane || left_size(h, c + size) != size || left > c ||
-	    chunk_size(h, c - left) != left || !free_neighbour_sane(h, c + size) ||
-	    !free_neighbour_sane(h, c - left)) {
+	    chunk_size(h, c - left) != left || !free_neighbour_sane(h, c + size, false) ||
+	    !free_neighbour_sane(h, c - left, true)) {
 		return z_sysheap_report(heap, mem, SYS_HEAP_ERR_CORRUPT_HEADER, caller);
 	}
 #if HARDENING_GUARDS
