@@ -68,6 +68,14 @@ enum chunk_field {
 #define SYSHEAP_UNLIKELY(x) (x)
 #endif
 
+/* The larger pieces of the hot path: inlined for speed, or one shared copy
+ * each with SYS_HEAP_OPTIMIZE_SIZE. */
+#if SYS_HEAP_OPTIMIZE_SIZE && defined(__GNUC__)
+#define SYSHEAP_HOT static __attribute__((noinline))
+#else
+#define SYSHEAP_HOT SYSHEAP_INLINE
+#endif
+
 /* Bytes each block carries before and after its memory for the hardening
  * level and tracing in force (hardening.h says what goes there). */
 #define BLOCK_PREFIX_BYTES Z_SYS_HEAP_BLOCK_PREFIX_BYTES

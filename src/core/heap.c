@@ -14,7 +14,7 @@
 /* File free chunk c of `size` units at the tail of its bucket's circular
  * list: the sampling loop starts at the head, so older entries are looked
  * at first. */
-SYSHEAP_INLINE void list_add(struct z_heap *h, chunkid_t c, chunksz_t size)
+SYSHEAP_HOT void list_add(struct z_heap *h, chunkid_t c, chunksz_t size)
 {
 	uint32_t b = bucket_index(size);
 	chunkid_t head = h->buckets[b];
@@ -36,7 +36,7 @@ SYSHEAP_INLINE void list_add(struct z_heap *h, chunkid_t c, chunksz_t size)
 
 /* Unlink free chunk c from bucket b. The head moves on to c's successor,
  * which also spreads the sampling over the list. */
-SYSHEAP_INLINE void list_remove(struct z_heap *h, chunkid_t c, uint32_t b)
+SYSHEAP_HOT void list_remove(struct z_heap *h, chunkid_t c, uint32_t b)
 {
 	chunkid_t next = free_next(h, c);
 
@@ -132,7 +132,6 @@ SYSHEAP_INLINE chunkid_t take_chunk(struct z_heap *h, chunksz_t size, uint32_t l
 {
 	uint32_t b = bucket_index(size);
 	chunkid_t head = h->buckets[b];
-
 	if (head != 0u && loops != 0u) {
 		chunkid_t c = head;
 		chunkid_t best = 0u;
@@ -207,19 +206,24 @@ SYSHEAP_INLINE void *alloc_block(struct sys_heap *heap, size_t bytes, uint32_t l
 	return notify_alloc(heap, block_hand_out(heap, c, have, bytes, caller, site), bytes);
 }
 
-void *sys_heap_alloc(struct sys_heap *heap, size_t bytes)
-{
-	return alloc_block(heap, bytes, SYS_HEAP_ALLOC_LOOPS, __builtin_return_address(0), NULL);
-}
-
-/* sys_heap_alloc() keeps its own inlined copy of alloc_block; the other
- * variants share this one, so a firmware that calls several of them pays
- * for at most two copies. */
+/* sys_heap_alloc() keeps its own inlined copy of alloc_block (unless
+ * SYS_HEAP_OPTIMIZE_SIZE); the other variants share this one, so a
+ * firmware that calls several of them pays for at most two copies. */
 __attribute__((noinline)) static void *alloc_block_shared(struct sys_heap *heap, size_t bytes,
 							 uint32_t loops, void *caller,
 							 const struct sys_heap_site *site)
 {
 	return alloc_block(heap, bytes, loops, caller, site);
+}
+
+void *sys_heap_alloc(struct sys_heap *heap, size_t bytes)
+{
+#if SYS_HEAP_OPTIMIZE_SIZE
+	return alloc_block_shared(heap, bytes, SYS_HEAP_ALLOC_LOOPS, __builtin_return_address(0),
+				  NULL);
+#else
+	return alloc_block(heap, bytes, SYS_HEAP_ALLOC_LOOPS, __builtin_return_address(0), NULL);
+#endif
 }
 
 void *sys_heap_alloc_at(struct sys_heap *heap, size_t bytes, const struct sys_heap_site *site)
@@ -260,7 +264,11 @@ void sys_heap_free(struct sys_heap *heap, void *mem)
 	if (mem == NULL) {
 		return;
 	}
+#if SYS_HEAP_OPTIMIZE_SIZE
+	chunkid_t c = z_sysheap_live_chunk(heap, mem, __builtin_return_address(0));
+#else
 	chunkid_t c = live_chunk(heap, mem, __builtin_return_address(0));
+#endif
 
 	if (c != 0u) {
 		free_block(heap->heap, c);
