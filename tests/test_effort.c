@@ -197,6 +197,33 @@ static void test_efforts_on_fresh_heap(void)
 	}
 }
 
+/*
+ * A request whose only fitting chunk sits in its own size class: FAST has
+ * no larger class to take from and must still look at that chunk, or big
+ * requests could never be served on the fast path. Every effort serves
+ * the largest request a fresh heap can hold.
+ */
+static void test_efforts_serve_the_largest_request(void)
+{
+	const enum sys_heap_effort efforts[] = { SYS_HEAP_EFFORT_FAST, SYS_HEAP_EFFORT_DEFAULT,
+						 SYS_HEAP_EFFORT_FIT };
+
+	for (size_t i = 0u; i < sizeof(efforts) / sizeof(efforts[0]); i++) {
+		sys_heap_init(&heap, guarded_region(0u, TEST_HEAP_BYTES), TEST_HEAP_BYTES);
+		size_t largest = largest_alloc(&heap);
+
+		void *p = sys_heap_alloc_effort(&heap, largest, efforts[i]);
+
+		CHECK(check_block(&heap, p, largest, SYS_HEAP_NATURAL_ALIGN));
+		/* And one that fills half of it, the same size class. */
+		sys_heap_free(&heap, p);
+		p = sys_heap_alloc_effort(&heap, largest / 2u + 1u, efforts[i]);
+		CHECK(check_block(&heap, p, largest / 2u + 1u, SYS_HEAP_NATURAL_ALIGN));
+		sys_heap_free(&heap, p);
+		CHECK(sys_heap_validate(&heap));
+	}
+}
+
 void test_effort(void)
 {
 	churn(SYS_HEAP_EFFORT_DEFAULT, 0xeff0u);
@@ -204,4 +231,5 @@ void test_effort(void)
 	churn(SYS_HEAP_EFFORT_FIT, 0xeff2u);
 	test_fit_is_tighter();
 	test_efforts_on_fresh_heap();
+	test_efforts_serve_the_largest_request();
 }

@@ -132,7 +132,9 @@ SYSHEAP_INLINE chunkid_t take_chunk(struct z_heap *h, chunksz_t size, uint32_t l
 {
 	uint32_t b = bucket_index(size);
 	chunkid_t head = h->buckets[b];
-	if (head != 0u && loops != 0u) {
+	bool sample = head != 0u && loops != 0u;
+
+	if (sample) {
 		chunkid_t c = head;
 		chunkid_t best = 0u;
 		chunksz_t best_size = UINT32_MAX;
@@ -161,6 +163,13 @@ SYSHEAP_INLINE chunkid_t take_chunk(struct z_heap *h, chunksz_t size, uint32_t l
 	uint32_t larger = h->avail_buckets & BUCKETS_ABOVE(b);
 
 	if (larger == 0u) {
+		/* Nothing larger: without a sampling round (loops 0, the FAST
+		 * effort) the head of bucket b is still worth one look, or a
+		 * request in the top bucket could never be served. */
+		if (!sample && head != 0u && chunk_size(h, head) >= size) {
+			list_remove(h, head, b);
+			return head;
+		}
 		return 0u;
 	}
 	b = (uint32_t)__builtin_ctz(larger);
