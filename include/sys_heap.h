@@ -273,7 +273,8 @@ int sys_heap_runtime_stats_reset_max(struct sys_heap *heap);
  * Walk callback.
  * @param ctx   The context passed to sys_heap_walk().
  * @param mem   The chunk's memory (what alloc returns or would return).
- * @param bytes Its usable size.
+ * @param bytes For a live block, sys_heap_usable_size(); for a free chunk,
+ *              the largest request it can serve.
  * @param used  true for a live block, false for a free chunk.
  */
 typedef void (*sys_heap_walker_t)(void *ctx, void *mem, size_t bytes, bool used);
@@ -337,7 +338,7 @@ typedef void (*sys_heap_print_t)(void *ctx, const char *text);
 struct sys_heap_info {
 	size_t total_bytes;        /**< Bytes in all chunks (free + allocated). */
 	size_t free_bytes;         /**< Bytes in free chunks. */
-	size_t largest_free_bytes; /**< Usable bytes of the largest free chunk. */
+	size_t largest_free_bytes; /**< The largest request one free chunk can serve. */
 	uint32_t free_chunks;      /**< Number of free chunks. */
 	uint32_t used_chunks;      /**< Number of live blocks. */
 	/** 0 = all free memory in one chunk, 1000 = shattered into

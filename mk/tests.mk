@@ -126,3 +126,28 @@ TEST_TARGETS += test-define-errors
 .PHONY: test-define-errors
 test-define-errors:
 	@sh tests/compile_fail/run.sh "$(TARGET_CC) -std=c11 $(WARN) -Iinclude $(CONFIG_DEFS) $(call target_flags,cortex-m4)"
+
+# The host suite again under the other compile-time configurations a
+# firmware may choose (include/sys_heap_config.h), each in its own build
+# directory: the defaults are not the only build that must hold.
+TEST_CONFIGS := \
+	hardening0:-DSYS_HEAP_HARDENING=0 \
+	hardening2:-DSYS_HEAP_HARDENING=2 \
+	hardening3:-DSYS_HEAP_HARDENING=3 \
+	big-headers:-DSYS_HEAP_HEADER_FORMAT=2 \
+	loops0:-DSYS_HEAP_ALLOC_LOOPS=0 \
+	traced:-DSYS_HEAP_TRACE_CALLERS=1,-DSYS_HEAP_LISTENERS=1 \
+	size:-DSYS_HEAP_OPTIMIZE_SIZE=1
+TEST_TARGETS += test-configs
+.PHONY: test-configs
+test-configs:
+	@failed=0; for c in $(TEST_CONFIGS); do \
+		name=$${c%%:*}; defs=$$(echo "$${c#*:}" | tr , ' '); \
+		echo "-- test-host with $$defs"; \
+		$(MAKE) --no-print-directory -s BUILD=$(BUILD)/configs/$$name \
+			CONFIG_DEFS="$(CONFIG_DEFS) $$defs" test-host >$(BUILD)/configs-$$name.log 2>&1 \
+			|| { failed=$$((failed + 1)); echo "FAIL test-configs $$name:"; tail -20 $(BUILD)/configs-$$name.log; }; \
+		grep -E '^[0-9]+ passed, [0-9]+ failed' $(BUILD)/configs-$$name.log | sed "s/^/   $$name: /"; \
+	done; \
+	echo "test-configs: $$(( $(words $(TEST_CONFIGS)) - failed )) passed, $$failed failed"; \
+	[ $$failed -eq 0 ]

@@ -112,7 +112,8 @@ static void test_formatted(void)
 		if (check_block(heap, p, DEFINED_BLOCK, align)) {
 			memset(p, 0x42, sys_heap_usable_size(heap, p));
 			if (expected[i].granule != 0u) {
-				CHECK_EQ(sys_heap_usable_size(heap, p) % expected[i].granule, 0u);
+				CHECK(USABLE_ON_GRANULE(sys_heap_usable_size(heap, p),
+							expected[i].granule));
 			}
 		}
 		sys_heap_free(heap, p);

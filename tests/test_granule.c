@@ -27,7 +27,15 @@ static void check_granules(void *ctx, void *mem, size_t bytes, bool used)
 
 	w->chunks++;
 	/* Every chunk's memory starts on a granule and spans whole ones (a
-	 * free chunk may be a lone header granule, with no bytes). */
+	 * free chunk may be a lone header granule, with no bytes). From level
+	 * GUARDS up the walk gives requests, and the canary (at least
+	 * Z_SYS_HEAP_BLOCK_TAIL_BYTES) fills out the last granule. */
+	if (SYS_HEAP_HARDENING >= 2 && (used || bytes != 0u)) {
+		uintptr_t end = (uintptr_t)p + bytes + Z_SYS_HEAP_BLOCK_TAIL_BYTES;
+
+		bytes = (size_t)(((end + w->granule - 1u) & ~(uintptr_t)(w->granule - 1u)) -
+				 (uintptr_t)p);
+	}
 	if (!is_aligned(p, w->granule) || bytes % w->granule != 0u || (used && bytes == 0u)) {
 		w->violations++;
 	}
@@ -59,7 +67,7 @@ static bool block_ok(void *p, size_t size, size_t align, size_t granule)
 	size_t usable = sys_heap_usable_size(&heap, p);
 
 	return p != NULL && is_aligned(p, align) && is_aligned(p, granule) && usable >= size &&
-	       usable % granule == 0u;
+	       USABLE_ON_GRANULE(usable, granule);
 }
 
 static void test_granular_heap(size_t granule, size_t offset)

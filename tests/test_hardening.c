@@ -15,8 +15,12 @@
 #define FOREIGN KIND(SYS_HEAP_ERR_FOREIGN_POINTER)
 #define DOUBLE KIND(SYS_HEAP_ERR_DOUBLE_FREE)
 #define CORRUPT KIND(SYS_HEAP_ERR_CORRUPT_HEADER)
-/* With guards, a pointer inside a block may first fail the guard check. */
-#if SYS_HEAP_HARDENING >= 2
+/* With guards, a pointer inside a block may first fail the guard check;
+ * with poisoning, a block that holds the poison pattern where the header
+ * would be reads as freed memory. */
+#if SYS_HEAP_HARDENING >= 3
+#define INTERIOR (FOREIGN | CORRUPT | DOUBLE | KIND(SYS_HEAP_ERR_GUARD_HEADER))
+#elif SYS_HEAP_HARDENING >= 2
 #define INTERIOR (FOREIGN | CORRUPT | KIND(SYS_HEAP_ERR_GUARD_HEADER))
 #else
 #define INTERIOR (FOREIGN | CORRUPT)

@@ -103,7 +103,7 @@ static void *stress_alloc(void *arg, size_t bytes)
 		const uint8_t *start = c->heap->init_mem;
 
 		c->alloc_successes++;
-		if (!is_aligned(p, c->align) || usable < bytes || usable % c->granule != 0u ||
+		if (!is_aligned(p, c->align) || usable < bytes || !USABLE_ON_GRANULE(usable, c->granule) ||
 		    p < start || p + usable > start + c->heap->init_bytes) {
 			c->bad_blocks++;
 		}
@@ -211,7 +211,10 @@ static void check_fill(const struct sys_heap_stress_result *r, size_t total_byte
 
 	CHECK(average * 100u <= (uint64_t)total_bytes * (target + 10u));
 	CHECK(average * 100u * 5u >= (uint64_t)total_bytes * target);
-	if (!CHECK(occupied * 100u <= (uint64_t)total_bytes * (target + 20u))) {
+	/* Guards and tracing add bytes to every block: more room for those. */
+	const unsigned overhead_allowance = TEST_NATURAL_LAYOUT ? 20u : 40u;
+
+	if (!CHECK(occupied * 100u <= (uint64_t)total_bytes * (target + overhead_allowance))) {
 		printf("     target %u%%: the heap was %lu%% full on average (rig's count: %lu%%)\n",
 		       target, (unsigned long)(occupied * 100u / total_bytes),
 		       (unsigned long)(average * 100u / total_bytes));

@@ -71,6 +71,11 @@ _Static_assert(TEST_HEAP_BYTES >= 2048u, "the suites need at least a 2 KiB heap"
  * nothing else per block. Guards (hardening 2 and up) and caller tracing
  * put a prefix in between, so a few white-box checks only hold without. */
 #define TEST_NATURAL_LAYOUT (SYS_HEAP_HARDENING < 2 && !SYS_HEAP_TRACE_CALLERS)
+/* A granular heap's usable sizes are whole granules, except from level
+ * GUARDS up, where usable_size() is the request and the canary fills the
+ * rest of the last granule (sys_heap_options.granule). */
+#define USABLE_ON_GRANULE(usable, granule) \
+	(SYS_HEAP_HARDENING >= 2 || (usable) % (granule) == 0u)
 
 /* Most bytes a block costs beyond its usable size: its header and the
  * rounding to the natural granule, plus the guard prefix and canary when

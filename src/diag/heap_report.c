@@ -47,7 +47,8 @@ int sys_heap_info_get(struct sys_heap *heap, struct sys_heap_info *info)
 		}
 	}
 	if (info->free_bytes != 0u) {
-		size_t largest = info->largest_free_bytes + h->mem_offset;
+		/* Back from the largest request to the chunk that serves it. */
+		size_t largest = info->largest_free_bytes + h->mem_offset + BLOCK_TAIL_BYTES;
 
 		info->fragmentation_permille =
 			(uint32_t)(1000u - (largest * 1000u) / info->free_bytes);

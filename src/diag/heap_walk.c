@@ -2,7 +2,7 @@
  * heap_walk.c: visit every chunk in address order. Dumps, maps and tests
  * build on it; it trusts the heap, so validate first when in doubt.
  */
-#include "chunk.h"
+#include "hardening.h"
 
 void sys_heap_walk(struct sys_heap *heap, sys_heap_walker_t walker, void *ctx)
 {
@@ -14,6 +14,13 @@ void sys_heap_walk(struct sys_heap *heap, sys_heap_walker_t walker, void *ctx)
 	/* A zero size would only come from corruption; stop rather than spin. */
 	for (chunkid_t c = first_chunk(h); c < h->end_chunk && chunk_size(h, c) != 0u;
 	     c = right_chunk(h, c)) {
-		walker(ctx, chunk_mem(h, c), chunk_usable_bytes(h, c), chunk_used(h, c));
+		bool used = chunk_used(h, c);
+		/* What usable_size() says of a live block; for a free chunk, the
+		 * largest request it can serve (guards keep a canary's bytes). */
+		size_t room = chunk_usable_bytes(h, c);
+		size_t bytes = used ? block_bytes(h, c)
+				    : (room > BLOCK_TAIL_BYTES ? room - BLOCK_TAIL_BYTES : 0u);
+
+		walker(ctx, chunk_mem(h, c), bytes, used);
 	}
 }
