@@ -598,20 +598,25 @@ def mean(vals):
 REPO = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 
 
-def level_names():
-    """{level: NAME} from the SYS_HEAP_HARDENING_<NAME> <n> definitions of
-    include/sys_heap_config.h (the same lines mk/bench.mk reads the levels
-    from)."""
+def config_value_names(prefix, name_pattern):
+    """{value: NAME} from the `#define <prefix><NAME> <n>` lines of
+    include/sys_heap_config.h."""
     names = {}
     try:
         with open(os.path.join(REPO, "include", "sys_heap_config.h")) as f:
             for line in f:
-                m = re.match(r"#define\s+SYS_HEAP_HARDENING_([A-Z_]+)\s+(\d+)\b", line)
+                m = re.match(r"#define\s+%s(%s)\s+(\d+)\b" % (prefix, name_pattern), line)
                 if m:
                     names[m.group(2)] = m.group(1)
     except OSError:
         pass
     return names
+
+
+def level_names():
+    """{level: NAME} of the hardening levels (the same lines mk/bench.mk
+    reads the levels from)."""
+    return config_value_names("SYS_HEAP_HARDENING_", "[A-Z_]+")
 
 
 def pv(h, permille):
@@ -760,17 +765,8 @@ CFG_OPTIONS = [("header_format", "SYS_HEAP_HEADER_FORMAT"), ("alloc_loops", "SYS
 
 
 def header_format_names():
-    """{value: NAME} from the SYS_HEAP_HEADER_<NAME> <n> definitions."""
-    names = {}
-    try:
-        with open(os.path.join(REPO, "include", "sys_heap_config.h")) as f:
-            for line in f:
-                m = re.match(r"#define\s+SYS_HEAP_HEADER_(AUTO|SMALL|BIG)\s+(\d+)\b", line)
-                if m:
-                    names[m.group(2)] = m.group(1)
-    except OSError:
-        pass
-    return names
+    """{value: NAME} of the header formats (SYS_HEAP_HEADER_<NAME>)."""
+    return config_value_names("SYS_HEAP_HEADER_", "AUTO|SMALL|BIG")
 
 
 def cfg_setting(key, value):
