@@ -13,9 +13,9 @@
 
 /**
  * How many entries of the smallest bucket that *might* fit an allocation
- * the default alloc samples (best fit among them) before it takes the
- * smallest bucket that *must* fit. Higher values fragment less and cost
- * about 10 instructions per extra sample in the worst case. 0 skips the
+ * the default alloc samples (it takes the first that fits) before it takes
+ * the smallest bucket that *must* fit. Higher values fragment less and cost
+ * about 9 instructions per extra sample in the worst case. 0 skips the
  * sampling entirely. Default 3.
  */
 #ifndef SYS_HEAP_ALLOC_LOOPS
@@ -24,7 +24,8 @@
 
 /**
  * Sample size of the "fit" search effort (::SYS_HEAP_EFFORT_FIT): the
- * bounded best-fit search a thread-context caller can ask for per call.
+ * bounded best-fit search (the smallest of the entries sampled) a
+ * thread-context caller can ask for per call.
  * Default 16.
  */
 #ifndef SYS_HEAP_FIT_LOOPS

@@ -69,12 +69,12 @@ struct z_heap {
 	 *  least a granule. Kept here because alloc tests it on every split. */
 	uint32_t min_chunk;
 	/** Chunk units for a request of n bytes are
-	 *  ((n + request_bias) >> 3) & granule_units_mask: the header, any
+	 *  ((n + request_bias) & ~granule_bytes_mask) >> 3: the header, any
 	 *  guard bytes and the rounding up to a granule, precomputed. */
 	uint32_t request_bias;
-	uint32_t granule_units_mask; /**< ~(granule in units - 1). */
+	/** Granule in bytes - 1: also what a block's offset must have clear. */
+	uint32_t granule_bytes_mask;
 #if SYS_HEAP_STATS
-	size_t free_bytes;          /**< Bytes in free chunks, headers included. */
 	size_t allocated_bytes;     /**< Bytes in live chunks, headers included. */
 	size_t max_allocated_bytes; /**< Peak of allocated_bytes since reset. */
 #endif

@@ -304,10 +304,91 @@ static void test_overflow(void)
 	}
 }
 
+#if TEST_NATURAL_LAYOUT
+/* Header bytes of `heap`'s chunks: a small 32-bit heap's descriptor sits
+ * at 4 mod 8 (src/core/chunk.h). */
+static size_t header_bytes(void)
+{
+	return (sizeof(void *) == 4u && ((uintptr_t)heap.heap & 4u) != 0u) ? 4u : 8u;
+}
+
+/* Field f of the chunk whose memory is `mem` (0 size and used, 1 left
+ * size, 2 and 3 the free-list links), in the heap's field width. */
+static void set_field(uint8_t *mem, unsigned f, uint32_t value)
+{
+	size_t width = header_bytes() / 2u;
+	uint8_t *at = mem - header_bytes() + f * width;
+
+	if (width == 2u) {
+		uint16_t v = (uint16_t)value;
+
+		memcpy(at, &v, sizeof(v));
+	} else {
+		memcpy(at, &value, sizeof(value));
+	}
+}
+
+/*
+ * A used block whose header an overflow made read as free, with links
+ * that hold together on their own: linked to itself, as the only entry
+ * of its bucket, or pointing outside the heap. Freeing its left
+ * neighbour must report the damage and merge nothing; the real free
+ * chunk of that bucket must stay listed.
+ */
+static void test_forged_free_neighbour(void)
+{
+	uint32_t forged_prev[] = { 0u, 0xffffu };
+
+	for (size_t k = 0u; k < sizeof(forged_prev) / sizeof(forged_prev[0]); k++) {
+		sys_heap_init(&heap, guarded_region(0u, TEST_HEAP_BYTES), TEST_HEAP_BYTES);
+		sys_heap_set_error_hook(&heap, record_hook);
+		uint8_t *a = sys_heap_alloc(&heap, 24u);
+		uint8_t *b = sys_heap_alloc(&heap, 24u);
+		uint8_t *pin = sys_heap_alloc(&heap, 24u);
+		uint8_t *listed = sys_heap_alloc(&heap, 24u);
+		uint8_t *end_pin = sys_heap_alloc(&heap, 24u);
+
+		if (!CHECK(a != NULL && b != NULL && pin != NULL && listed != NULL &&
+			   end_pin != NULL)) {
+			return;
+		}
+		sys_heap_free(&heap, listed); /* the real entry of b's bucket */
+		uint8_t saved[16];
+		uint32_t self = (uint32_t)(((uintptr_t)b - header_bytes() - (uintptr_t)heap.heap) / 8u);
+
+		memcpy(saved, b - header_bytes(), sizeof(saved));
+		b[-(ptrdiff_t)header_bytes()] &= (uint8_t)~1u; /* the used bit */
+		set_field(b, 2u, forged_prev[k] != 0u ? forged_prev[k] : self);
+		set_field(b, 3u, self);
+
+		struct sys_memory_stats before = heap_stats(&heap);
+
+		reset_log();
+		sys_heap_free(&heap, a);
+		CHECK(reported_once(a, CORRUPT));
+		memcpy(b - header_bytes(), saved, sizeof(saved));
+		CHECK(sys_heap_validate(&heap));
+		struct sys_memory_stats after = heap_stats(&heap);
+
+		CHECK_STATS_EQUAL(&after, &before);
+		/* The listed chunk is still listed: the FIT search, which
+		 * looks in its bucket first, finds it there. */
+		CHECK(sys_heap_alloc_effort(&heap, 24u, SYS_HEAP_EFFORT_FIT) == listed);
+		CHECK(sys_heap_validate(&heap));
+	}
+}
+#else
+static void test_forged_free_neighbour(void)
+{
+	harness_skip("forged free neighbour: the test writes the natural layout");
+}
+#endif
+
 void test_hardening(void)
 {
 	test_bad_pointers();
 	test_overflow();
+	test_forged_free_neighbour();
 }
 
 #else

@@ -99,7 +99,7 @@ static void test_clobbered_descriptor(void)
 	struct z_heap saved = *h;
 
 	/* Statistics that do not match the chunks. */
-	h->free_bytes += 8u;
+	h->allocated_bytes += 8u;
 	CHECK(!sys_heap_validate(&heap));
 	*h = saved;
 	h->allocated_bytes -= 8u;

@@ -28,8 +28,8 @@
  *       in no other; bucket b's bit in avail_buckets is set iff its list
  *       is non-empty.
  *   I5  chunk ids and sizes are multiples of the granule (1 << shift).
- *   I6  free_bytes + allocated_bytes == the bytes of all chunks between
- *       chunk 0 and the end marker.
+ *   I6  allocated_bytes == the bytes of all used chunks between chunk 0
+ *       and the end marker (so the free ones hold the rest).
  *   I7  the memory of every chunk (its start + mem_offset) lies on the
  *       granule: 8 bytes on 32-bit targets, 16 on 64-bit hosts, or the
  *       heap's own. With per-heap formats a small heap's descriptor sits
@@ -254,7 +254,7 @@ SYSHEAP_INLINE size_t chunk_usable_bytes(const struct z_heap *h, chunkid_t c)
  * bytes <= h->max_request, which keeps this from overflowing. */
 SYSHEAP_INLINE chunksz_t bytes_to_chunksz(const struct z_heap *h, size_t bytes)
 {
-	return (chunksz_t)((bytes + h->request_bias) / CHUNK_UNIT) & h->granule_units_mask;
+	return (chunksz_t)(((bytes + h->request_bias) & ~(size_t)h->granule_bytes_mask) / CHUNK_UNIT);
 }
 
 /* Bucket b holds free chunks of [2^b, 2^(b+1)) units. (Granular heaps
@@ -274,6 +274,32 @@ SYSHEAP_INLINE uint32_t bucket_count(const struct z_heap *h)
 SYSHEAP_INLINE chunkid_t first_chunk(const struct z_heap *h)
 {
 	return chunk_size(h, 0u);
+}
+
+/*
+ * A block being given back and the chunks on either side of it, each
+ * header read once: free checks the view (hardening.h) and merges from it,
+ * so no header is loaded twice on the way.
+ */
+struct block_view {
+	chunkid_t c;         /* the block's chunk */
+	chunksz_t size;      /* its size in units */
+	chunkid_t left;      /* the chunk before it */
+	chunkid_t right;     /* the chunk after it (the end marker at the end) */
+	uint32_t left_word;  /* SIZE_AND_USED of left */
+	uint32_t right_word; /* SIZE_AND_USED of right */
+};
+
+/* The view of used chunk c of `size` units, trusted as it stands. */
+SYSHEAP_INLINE void view_block(const struct z_heap *h, chunkid_t c, chunksz_t size,
+			       struct block_view *v)
+{
+	v->c = c;
+	v->size = size;
+	v->right = c + size;
+	v->right_word = chunk_field(h, v->right, FIELD_SIZE_AND_USED);
+	v->left = left_chunk(h, c);
+	v->left_word = chunk_field(h, v->left, FIELD_SIZE_AND_USED);
 }
 
 /* Shared between the files of the core; defined in heap.c. */

@@ -203,44 +203,39 @@ SYSHEAP_INLINE bool header_poisoned(const struct z_heap *h, chunkid_t c)
 #endif
 }
 
-/* A neighbour of a block being freed that reads as free is about to be
- * unlinked and merged. Make sure it is a real listed free chunk: an
- * overflow that flipped its used bit must not splice user data into the
- * free lists. `size_known` says the caller has already matched the
- * neighbour's size against the block's own header (true of the left one).
- * Every read stays inside the heap. */
-SYSHEAP_INLINE bool free_neighbour_sane(const struct z_heap *h, chunkid_t n, bool size_known)
+/* Free-list links of chunk n, which reads as free with header `word`,
+ * before anything follows them: both must name chunks of this heap that
+ * link straight back to n, and a chunk linked to itself must be its
+ * bucket's only entry, its head. An overflow that flipped a used bit
+ * leaves user data here, which must not be spliced into the free lists. */
+SYSHEAP_INLINE bool links_sane(const struct z_heap *h, chunkid_t n, uint32_t word)
 {
-	uint32_t word = chunk_field(h, n, FIELD_SIZE_AND_USED);
-
-	if ((word & 1u) != 0u) {
-		return true;
-	}
-	chunksz_t size = word >> 1;
 	chunkid_t next = free_next(h, n);
+	chunkid_t prev = free_prev(h, n);
+	chunkid_t end = h->end_chunk;
 
-	return (size_known ||
-		(size != 0u && size <= h->end_chunk - n && left_size(h, n + size) == size)) &&
-	       next < h->end_chunk && free_prev(h, next) == n;
+	return next < end && prev < end && free_prev(h, next) == n && free_next(h, prev) == n &&
+	       (next != n || h->buckets[bucket_index(word >> 1)] == n);
 }
 
 /*
- * Prove `mem` is the start of a live block of this heap before anything
- * trusts its header; every read stays inside the heap, whatever `mem` is.
- * A free header with a plausible size, or a poisoned one, is memory that
- * was freed already; anything else implausible is damage, or a pointer
- * into the middle of a block.
+ * Prove `mem` is the start of a live block of this heap, and that the
+ * chunks on either side of it are what their headers say, before anything
+ * trusts a header; fill in the view on the way. Every read stays inside the
+ * heap, whatever `mem` is. A free header with a plausible size, or a
+ * poisoned one, is memory that was freed already; anything else
+ * implausible is damage, or a pointer into the middle of a block.
+ * Returns 0 or the error to report.
  */
-SYSHEAP_INLINE chunkid_t checked_live_chunk(struct sys_heap *heap, void *mem, void *caller)
+SYSHEAP_INLINE enum sys_heap_error view_checked(const struct z_heap *h, const void *mem,
+						struct block_view *v)
 {
-	struct z_heap *h = heap->heap;
 	uintptr_t offset = (uintptr_t)mem - (uintptr_t)h - h->mem_offset;
-	uintptr_t granule_mask = ((uintptr_t)CHUNK_UNIT << h->granule_shift) - 1u;
 	chunkid_t end = h->end_chunk;
 
-	if (offset >= chunk_bytes(end) || (offset & granule_mask) != 0u ||
+	if (offset >= chunk_bytes(end) || (offset & h->granule_bytes_mask) != 0u ||
 	    offset / CHUNK_UNIT < first_chunk(h)) {
-		return z_sysheap_report(heap, mem, SYS_HEAP_ERR_FOREIGN_POINTER, caller);
+		return SYS_HEAP_ERR_FOREIGN_POINTER;
 	}
 	chunkid_t c = (chunkid_t)(offset / CHUNK_UNIT);
 	uint32_t word = chunk_field(h, c, FIELD_SIZE_AND_USED);
@@ -248,41 +243,75 @@ SYSHEAP_INLINE chunkid_t checked_live_chunk(struct sys_heap *heap, void *mem, vo
 	bool size_sane = size != 0u && size <= end - c;
 
 	if (((word & 1u) == 0u && size_sane) || header_poisoned(h, c)) {
-		return z_sysheap_report(heap, mem, SYS_HEAP_ERR_DOUBLE_FREE, caller);
+		return SYS_HEAP_ERR_DOUBLE_FREE;
 	}
-	chunksz_t left = left_size(h, c);
+	if ((word & 1u) == 0u || !size_sane || left_size(h, c + size) != size ||
+	    left_size(h, c) > c) {
+		return SYS_HEAP_ERR_CORRUPT_HEADER;
+	}
+	view_block(h, c, size, v);
 
-	if ((word & 1u) == 0u || !size_sane || left_size(h, c + size) != size || left > c ||
-	    chunk_size(h, c - left) != left || !free_neighbour_sane(h, c + size, false) ||
-	    !free_neighbour_sane(h, c - left, true)) {
-		return z_sysheap_report(heap, mem, SYS_HEAP_ERR_CORRUPT_HEADER, caller);
+	/* The right neighbour's size is checked against its own right
+	 * neighbour before its links are read: the end marker (size 0) has
+	 * none. The left one's size was matched against c's left_size. */
+	chunksz_t right_size = v->right_word >> 1;
+	bool right_free = (v->right_word & 1u) == 0u;
+
+	if ((v->left_word >> 1) != left_size(h, c) ||
+	    (right_free && (right_size == 0u || right_size > end - v->right ||
+			    left_size(h, v->right + right_size) != right_size ||
+			    !links_sane(h, v->right, v->right_word))) ||
+	    ((v->left_word & 1u) == 0u && !links_sane(h, v->left, v->left_word))) {
+		return SYS_HEAP_ERR_CORRUPT_HEADER;
 	}
 #if HARDENING_GUARDS
 	enum sys_heap_error error;
 
 	if (!z_sysheap_guards_intact(h, c, &error)) {
-		return z_sysheap_report(heap, mem, error, caller);
+		return error;
 	}
 #endif
-	/* The block's own check first: it names the error more precisely
-	 * than the whole-heap check of level FULL would. */
-	return heap_entry_ok(heap, caller) ? c : 0u;
+	return (enum sys_heap_error)0;
 }
 #endif
 
-/* The chunk of a live block, or 0 (after reporting) when `mem` is not one.
- * Without hardening the caller is trusted. */
+/*
+ * Fill in the view of the live block at `mem` and return true, or report
+ * and return false when `mem` is not one; at level FULL the whole heap must
+ * be valid too. Without hardening the caller is trusted.
+ */
+SYSHEAP_INLINE bool live_view(struct sys_heap *heap, struct z_heap *h, void *mem, void *caller,
+			      struct block_view *v)
+{
+#if SYS_HEAP_HARDENING >= SYS_HEAP_HARDENING_BASIC
+	enum sys_heap_error error = view_checked(h, mem, v);
+
+	if (error != (enum sys_heap_error)0) {
+		(void)z_sysheap_report(heap, mem, error, caller);
+		return false;
+	}
+	/* The block's own check first: it names the error more precisely
+	 * than the whole-heap check of level FULL would. */
+	return heap_entry_ok(heap, caller);
+#else
+	chunkid_t c = mem_to_chunk(h, mem);
+
+	(void)heap;
+	(void)caller;
+	view_block(h, c, chunk_size(h, c), v);
+	return true;
+#endif
+}
+
+/* The chunk of a live block, or 0 (after reporting) when `mem` is not one. */
 SYSHEAP_INLINE chunkid_t live_chunk(struct sys_heap *heap, void *mem, void *caller)
 {
-	if (heap == NULL || heap->heap == NULL) {
+	struct block_view v;
+
+	if (heap == NULL || heap->heap == NULL || !live_view(heap, heap->heap, mem, caller, &v)) {
 		return 0u;
 	}
-#if SYS_HEAP_HARDENING >= SYS_HEAP_HARDENING_BASIC
-	return checked_live_chunk(heap, mem, caller);
-#else
-	(void)caller;
-	return mem_to_chunk(heap->heap, mem);
-#endif
+	return v.c;
 }
 
 #endif /* SYSHEAP_HARDENING_H */

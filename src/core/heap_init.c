@@ -119,7 +119,7 @@ static void format(const struct layout *l)
 	/* Two links of a field each: one unit on small heaps, two on big. */
 	h->request_bias = (uint32_t)(BLOCK_TAIL_BYTES + l->mem_offset +
 				     (CHUNK_UNIT << l->granule_shift) - 1u);
-	h->granule_units_mask = ~((1u << l->granule_shift) - 1u);
+	h->granule_bytes_mask = (CHUNK_UNIT << l->granule_shift) - 1u;
 	h->min_chunk = l->big ? 2u : 1u;
 	if (h->min_chunk < (1u << l->granule_shift)) {
 		h->min_chunk = 1u << l->granule_shift;
@@ -133,7 +133,6 @@ static void format(const struct layout *l)
 		h->buckets[b] = 0u;
 	}
 #if SYS_HEAP_STATS
-	h->free_bytes = chunk_bytes(free_units);
 	h->allocated_bytes = 0u;
 	h->max_allocated_bytes = 0u;
 #endif

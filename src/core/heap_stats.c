@@ -2,7 +2,7 @@
  * heap_stats.c: the O(1) runtime statistics. heap.c keeps the counters up
  * to date; this file only reads and resets them.
  */
-#include "chunk.h"
+#include "stats.h"
 
 static int check_heap(const struct sys_heap *heap)
 {
@@ -22,7 +22,7 @@ int sys_heap_runtime_stats_get(struct sys_heap *heap, struct sys_memory_stats *s
 #if SYS_HEAP_STATS
 	const struct z_heap *h = heap->heap;
 
-	stats->free_bytes = h->free_bytes;
+	stats->free_bytes = chunk_area_bytes(h) - h->allocated_bytes;
 	stats->allocated_bytes = h->allocated_bytes;
 	stats->max_allocated_bytes = h->max_allocated_bytes;
 #endif

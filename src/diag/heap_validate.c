@@ -140,7 +140,7 @@ static bool check_descriptor(const struct sys_heap *heap, const struct z_heap *h
 	uint32_t bias = (uint32_t)(BLOCK_TAIL_BYTES + h->mem_offset + chunk_bytes(granule) - 1u);
 
 	return h->min_chunk == (links > granule ? links : granule) && h->request_bias == bias &&
-	       h->granule_units_mask == ~(granule - 1u) && chunk_used(h, 0u) &&
+	       h->granule_bytes_mask == chunk_bytes(granule) - 1u && chunk_used(h, 0u) &&
 	       left_size(h, 0u) == 0u &&
 	       first > 0u && first < h->end_chunk && (first & (granule - 1u)) == 0u &&
 	       (h->end_chunk & (granule - 1u)) == 0u && chunk_used(h, h->end_chunk) &&
@@ -161,7 +161,8 @@ bool sys_heap_validate(struct sys_heap *heap)
 	}
 #if SYS_HEAP_STATS
 	/* I6: the incremental counters match what the walk saw. */
-	if (h->free_bytes != t.free_bytes || h->allocated_bytes != t.used_bytes ||
+	if (h->allocated_bytes != t.used_bytes ||
+	    t.free_bytes + t.used_bytes != chunk_area_bytes(h) ||
 	    h->max_allocated_bytes < h->allocated_bytes) {
 		return false;
 	}

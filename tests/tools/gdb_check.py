@@ -171,9 +171,10 @@ def main():
     poke(name, f"bucket bitmap bit {empty} set on an empty bucket",
          value(f"(unsigned long)&{name}.heap->avail_buckets"), "unsigned int",
          avail | (1 << empty), f"bucket {empty}")
-    free_bytes = value(f"{name}.heap->free_bytes")
-    poke(name, "stats free_bytes + 8", value(f"(unsigned long)&{name}.heap->free_bytes"),
-         "unsigned int", free_bytes + 8, "stats")
+    allocated = value(f"{name}.heap->allocated_bytes")
+    poke(name, "stats allocated_bytes + 8",
+         value(f"(unsigned long)&{name}.heap->allocated_bytes"),
+         "unsigned int", allocated + 8, "stats")
     end = value(f"{name}.heap->end_chunk")
     zaddr = value(f"(unsigned long){name}.heap")
     old = value(f"*({ctype} *){zaddr + 8 * end:#x}")

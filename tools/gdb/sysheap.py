@@ -148,8 +148,11 @@ class Heap:
         links = 2 if self.big else 1
         self.min_chunk = int(z["min_chunk"]) if "min_chunk" in fields else max(links, self.granule)
         self.stats = None
-        if "free_bytes" in fields:
-            self.stats = (int(z["free_bytes"]), int(z["allocated_bytes"]),
+        if "allocated_bytes" in fields:
+            # Only the allocated bytes are counted; the free ones are the
+            # rest of the chunks between chunk 0 and the end marker.
+            allocated = int(z["allocated_bytes"])
+            self.stats = (self.area_bytes() - allocated, allocated,
                           int(z["max_allocated_bytes"]))
         # Guards (hardening 2 and up) add the descriptor's key and a 4-byte tail.
         self.guards = "guard_key" in fields
@@ -195,6 +198,9 @@ class Heap:
 
     def first(self):
         return self.size(0)
+
+    def area_bytes(self):
+        return (self.end_chunk - self.first()) * UNIT
 
     def bucket_head(self, b):
         return self.t.u32(self.buckets_addr + 4 * b)
