@@ -3,8 +3,10 @@
 #   make bench          everything: firmware for every hardening level and the
 #                       baselines (newlib-nano, newlib) run in QEMU with -icount,
 #                       code size per CPU, host runs (sys_heap and glibc under
-#                       callgrind), trace replays, DMA (granular) heaps against
-#                       the ordinary one; writes docs/benchmarks.md,
+#                       callgrind), trace replays, the packing ceiling of the
+#                       utilisation figure (an ideal packer, on the host), DMA
+#                       (granular) heaps against the ordinary one; writes
+#                       docs/benchmarks.md,
 #                       docs/bench-*.svg and the README's block between the
 #                       bench-summary markers; and the configuration
 #                       trade-off table: a library, a firmware and the
@@ -17,8 +19,10 @@
 #                       checks the trace replayer: every shipped trace verified
 #                       and replayed with sys_heap_validate() after every op,
 #                       on an ordinary and on a granular (DMA) heap, and a
-#                       tampered trace must be rejected; the README must keep
-#                       the markers `make bench` writes between.
+#                       tampered trace must be rejected; the ideal packer
+#                       must run a fill with every block's markers intact;
+#                       the README must keep the markers `make bench` writes
+#                       between.
 #   make bench-hw       the quick firmware for the dev boards, counting cycles
 #                       (DWT or SysTick), to flash by hand; not run here.
 #   make bench-verify   recount the first timed calls by single-stepping them
@@ -345,8 +349,32 @@ $(BENCH_RESULTS)/host-replay.log: $(BENCH_DIR)/host/bench_replay $(BENCH_TRACES)
 		$< --check --min-arena --arena 1048576 --effort $$e $(BENCH_TRACES); done > $@.tmp
 	@mv $@.tmp $@
 
+$(BENCH_DIR)/host/bench_ceiling: $(BENCH_COMMON_SRCS) bench/host/platform_host.c \
+		bench/adapters/alloc_ideal.c bench/host/ceiling.c $(wildcard bench/*/*.h)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(BENCH_HOST_CFLAGS) $(filter %.c,$^) -o $@
+
+# The packing ceiling of the utilisation figure (bench/host/ceiling.c): the
+# ideal packer on the requests of the headline firmware's fill runs, with
+# that firmware's arena and seeds (its CFG line) and, as the room for
+# blocks, what its fresh heap has for them: the largest single block plus
+# that block's header (its O line on the same arena).
+BENCH_MAIN_LOG := $(BENCH_RESULTS)/$(BENCH_BOARD)-sysheap-h$(BENCH_DEFAULT_LEVEL).log
+# $(call bench_log_field,field): sed script printing the value of field=
+bench_log_field = sed -n 's/.*[[:space:]]$(1)=\([0-9]*\).*/\1/p'
+
+$(BENCH_RESULTS)/host-ceiling.log: $(BENCH_DIR)/host/bench_ceiling $(BENCH_MAIN_LOG)
+	@set -e; cfg=$$(grep '^CFG ' $(BENCH_MAIN_LOG)); \
+	arena=$$(echo "$$cfg" | $(call bench_log_field,util)); \
+	seeds=$$(echo "$$cfg" | $(call bench_log_field,seeds)); \
+	over=$$(grep "^O alloc=sysheap arena=$$arena " $(BENCH_MAIN_LOG)); \
+	max=$$(echo "$$over" | $(call bench_log_field,max_single)); \
+	hdr=$$(echo "$$over" | $(call bench_log_field,per_block)); \
+	$< --arena $$arena --seeds $$seeds --capacity $$((max + hdr)) > $@.tmp
+	@mv $@.tmp $@
+
 BENCH_HOST_OUT := $(BENCH_RESULTS)/host-sysheap.callgrind $(BENCH_RESULTS)/host-glibc.callgrind \
-	$(BENCH_RESULTS)/host-replay.log
+	$(BENCH_RESULTS)/host-replay.log $(BENCH_RESULTS)/host-ceiling.log
 
 # ---- the targets ------------------------------------------------------------------------
 
@@ -379,20 +407,22 @@ bench-quick: deps
 
 # The smoke test: all benchmark firmware builds; the replayer accepts every
 # shipped trace, replays it with sys_heap_validate() after every operation,
-# and rejects a trace whose checksum no longer matches.
+# and rejects a trace whose checksum no longer matches; the ideal packer
+# (the packing ceiling) runs one fill without a bad marker byte.
 TEST_TARGETS += test-bench
 test-bench: deps
 	@$(MAKE) -s --no-print-directory -j$(BENCH_JOBS) $(BENCH_ELFS) $(BENCH_HW_ELFS) \
-		$(BENCH_DIR)/host/bench_replay
+		$(BENCH_DIR)/host/bench_replay $(BENCH_DIR)/host/bench_ceiling
 	@$(PYTHON) bench/tracetool.py check $(BENCH_TRACES) >/dev/null
 	@$(BENCH_DIR)/host/bench_replay --check $(firstword $(BENCH_TRACES))
 	@$(BENCH_DIR)/host/bench_replay --check --granule 32 $(firstword $(BENCH_TRACES))
+	@$(BENCH_DIR)/host/bench_ceiling --arena 36864 --seeds 1 --capacity 36864 >/dev/null
 	@$(PYTHON) tools/bench_report.py --check-readme README.md
 	@sed '0,/^a \([0-9]*\) \([0-9]*\)$$/s//a \1 1\2/' $(firstword $(BENCH_TRACES)) \
 		> $(BENCH_DIR)/tampered.trace
 	@if $(BENCH_DIR)/host/bench_replay --check $(BENCH_DIR)/tampered.trace 2>/dev/null; then \
 		echo "test-bench: a tampered trace was accepted"; exit 1; fi
-	@echo "test-bench: $(words $(BENCH_ELFS) $(BENCH_HW_ELFS)) firmware images built, $(words $(BENCH_TRACES)) traces verified, replay validated (ordinary and granule-32 heap), README markers present"
+	@echo "test-bench: $(words $(BENCH_ELFS) $(BENCH_HW_ELFS)) firmware images built, $(words $(BENCH_TRACES)) traces verified, replay validated (ordinary and granule-32 heap), packing ceiling ran, README markers present"
 
 bench-traces: $(BENCH_DIR)/host/malloc_trace.so
 	sh bench/recorder/record.sh $(BENCH_DIR)/host/malloc_trace.so bench/traces

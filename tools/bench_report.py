@@ -16,6 +16,7 @@ Reads what `make bench` leaves under build/bench/:
   size/<cpu>/lib-h<L>.nm          nm -A of libsysheap.a at level L
   results/host-<alloc>.callgrind* callgrind dumps, one part per workload
   results/host-replay.log         host trace replays (bench_replay)
+  results/host-ceiling.log        the ideal packer's fill runs (bench_ceiling)
 Standard library only; the plots are written as SVG by hand.
 """
 import argparse
@@ -123,6 +124,7 @@ class Log:
         self.cal, self.cfg = {}, {}
         self.hist, self.runs, self.util, self.arena = {}, {}, {}, {}
         self.over, self.traces, self.errors = {}, {}, []
+        self.packers = {}
         self.end, self.runfail, self.fault = None, None, None
         with open(path, errors="replace") as f:
             for line in f:
@@ -148,6 +150,8 @@ class Log:
                     self.over[(f_["alloc"], int(f_["arena"]))] = f_
                 elif tag == "T":
                     self.traces[(f_["alloc"], f_["trace"])] = f_
+                elif tag == "P":
+                    self.packers[f_["alloc"]] = f_
                 elif tag == "ERROR":
                     self.errors.append(line)
                 elif tag == "END":
@@ -179,9 +183,11 @@ class Log:
             out = out.merge(hist)
         return out
 
-    def util_pct(self, alloc):
+    def util_pct(self, alloc, field="live"):
+        """Per seed, requested bytes live at the first failure (or, with
+        field="peak", at most up to it) as % of the arena."""
         rows = self.util.get(alloc, [])
-        vals = [100.0 * int(r["live"]) / int(r["arena"]) for r in rows if int(r["live"]) > 0]
+        vals = [100.0 * int(r[field]) / int(r["arena"]) for r in rows if int(r["live"]) > 0]
         return vals
 
     def block_overhead(self, alloc):
@@ -348,6 +354,45 @@ def host_replay(results):
                 out[(effort, m.group(1))] = (int(m.group(2)), int(m.group(4)))
             m = re.match(r"replay (\S+): .* (FAIL)?", line)
     return out
+
+
+def header_define(header, name):
+    """The number of `#define <name> <n>` (a `u` suffix allowed) in
+    include/<header>, or None."""
+    try:
+        with open(os.path.join(REPO, "include", header)) as f:
+            for line in f:
+                m = re.match(r"#define\s+%s\s+(\d+)u?\b" % re.escape(name), line)
+                if m:
+                    return int(m.group(1))
+    except OSError:
+        pass
+    return None
+
+
+def ceiling_rows(results):
+    """One dict per block format the ideal packer ran (bench_ceiling): its
+    header and unit bytes, room for blocks, and per seed the arena in use at
+    its first failure and its peak live up to it (the ceiling), in %."""
+    path = os.path.join(results, "results", "host-ceiling.log")
+    if not os.path.exists(path):
+        return []
+    lg = Log(path)
+    return [{"alloc": a, "hdr": int(p["hdr"]), "unit": int(p["unit"]),
+             "capacity": int(p["capacity"]), "arena": int(p["arena"]),
+             "util": lg.util_pct(a), "ceiling": lg.util_pct(a, "peak"),
+             "mean_block": mean(lg.block_overhead(a))}
+            for a, p in lg.packers.items()]
+
+
+def format_ceiling(rows, o):
+    """The row of sys_heap's own block format: its measured header bytes
+    (the O line) in chunk units."""
+    unit = header_define("sys_heap_layout.h", "SYS_HEAP_CHUNK_UNIT")
+    for r in rows:
+        if o is not None and r["hdr"] == int(o["per_block"]) and r["unit"] == unit:
+            return r
+    return None
 
 
 # ---------------------------------------------------------------------------
@@ -1156,6 +1201,42 @@ def wrap_md(lines, width=78):
     return out
 
 
+def packing_ceiling(w, ceil, own, main_log, o):
+    """Memory efficiency's packing-ceiling table: sys_heap measured, then
+    the ideal packer per block format (ceiling_rows)."""
+    if not ceil:
+        return
+    w("**Packing ceiling**: the fill runs above, same seeds and arena, on an ideal packer "
+      "(bench/adapters/alloc_ideal.c) that never fragments. A block of n requested bytes costs "
+      "round_up(n + H, U) bytes, alignment padding is not counted, and a request fails only "
+      "when the live blocks would cost more than a fresh sys_heap of this arena has room for: "
+      "%d bytes, its largest single block plus that block's header (so %d bytes of fixed "
+      "overhead). The requests depend on the seed only, so bench/host/ceiling.c replays the "
+      "firmware's runs exactly, on the host. An allocator whose blocks cost at least "
+      "round_up(n + H, U) in that room fails at the packer's first failure or before it, so the "
+      "arena in use at its own first failure is at most the packer's peak live up to then: the "
+      "*ceiling* column. H = 0, U = 1 "
+      "counts the requested bytes alone: how full the arena gets before the workload's next "
+      "request no longer fits." % (ceil[0]["capacity"], ceil[0]["arena"] - ceil[0]["capacity"]))
+    w("")
+    u = main_log.util_pct("sysheap") if main_log is not None else []
+    mb = mean(main_log.block_overhead("sysheap")) if main_log is not None else None
+    crows = []
+    if own is not None:
+        crows.append(["sysheap (measured)",
+                      "round_up(n + %d, %d), in a heap that fragments" % (own["hdr"], own["unit"]),
+                      fmt_pct(u), fmt_range(u), "", "%.1f" % mb if mb is not None else "n/a"])
+    for r in ceil:
+        crows.append(["ideal packer", "round_up(n + %d, %d)" % (r["hdr"], r["unit"]),
+                      fmt_pct(r["util"]), fmt_range(r["util"]), fmt_pct(r["ceiling"]),
+                      "%.1f" % r["mean_block"] if r["mean_block"] is not None else "n/a"])
+    w(table(["allocator", "block of n bytes costs", "in use at first failure (%)",
+             "range over seeds", "ceiling: peak live up to it (%)", "mean bytes per live block"],
+            crows,
+            ["---", "---"] + ["---:"] * 4))
+    w("")
+
+
 def full_report(args):
     logs = load_logs(args.results)
     board, level = args.board, args.default_level
@@ -1188,6 +1269,13 @@ def full_report(args):
         if name not in logs:
             problems.append("`%s`: no result: its firmware did not build or did not run "
                             "(see the make output)." % name)
+    ceil = ceiling_rows(args.results)
+    main_over = over(main_log, "sysheap")
+    own_ceil = format_ceiling(ceil, main_over)
+    if own_ceil is None:
+        problems.append("`host-ceiling`: no packing ceiling for sys_heap's block format: "
+                        "bench_ceiling did not run or the headline firmware has no O line "
+                        "(see the make output).")
     for name, lg in sorted(logs.items()):
         if not lg.ok:
             problems.append("`%s`: the run did not finish (%s%s). Results after the fault are "
@@ -1249,6 +1337,12 @@ def full_report(args):
             [[r[0], r[1], na(r[2]), na(r[3]), na(r[4]), na(r[5]), r[6]] for r in rows],
             ["---", "---:", "---:", "---", "---:", "---:", "---"]))
     w("")
+    if own_ceil is not None:
+        w("Ceiling of the arena in use at first failure for %d-byte headers in %d-byte units on "
+          "this workload, measured on an ideal packer that never fragments (*Packing ceiling* "
+          "in *Memory efficiency*): %s %%." % (own_ceil["hdr"], own_ceil["unit"],
+                                              fmt_pct(own_ceil["ceiling"])))
+        w("")
 
     # ---- calibration
     w("## Method")
@@ -1521,6 +1615,7 @@ def full_report(args):
     w("")
     w("![utilisation](bench-utilisation.svg)")
     w("")
+    packing_ceiling(w, ceil, own_ceil, main_log, main_over)
 
     # ---- DMA heaps
     gran = granular_rows(main_log, trace_names)
@@ -1787,6 +1882,9 @@ def full_report(args):
         print("%-10s in use at first failure %s %%, smallest arena %s x peak live, %s bytes per "
               "live block" % (r["label"], fmt_pct(r["util"]), ratio(r["arena"].get("realistic")),
                               "%.1f" % r["mean_block"] if r["mean_block"] is not None else "n/a"))
+    for r in ceil:
+        print("packing ceiling round_up(n + %d, %d): %s %% in use at first failure, ceiling %s %%"
+              % (r["hdr"], r["unit"], fmt_pct(r["util"]), fmt_pct(r["ceiling"])))
     for p in problems:
         print("PROBLEM: " + re.sub(r"`", "", p))
     return 1 if problems else 0
