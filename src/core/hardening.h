@@ -303,15 +303,9 @@ SYSHEAP_INLINE bool live_view(struct sys_heap *heap, struct z_heap *h, void *mem
 #endif
 }
 
-/* The chunk of a live block, or 0 (after reporting) when `mem` is not one. */
-SYSHEAP_INLINE chunkid_t live_chunk(struct sys_heap *heap, void *mem, void *caller)
-{
-	struct block_view v;
-
-	if (heap == NULL || heap->heap == NULL || !live_view(heap, heap->heap, mem, caller, &v)) {
-		return 0u;
-	}
-	return v.c;
-}
+/* live_view() out of line: realloc, usable_size and tracing share it, and
+ * so does free with SYS_HEAP_OPTIMIZE_SIZE (hardening.c). */
+bool z_sysheap_live_view(struct sys_heap *heap, struct z_heap *h, void *mem, void *caller,
+			 struct block_view *v);
 
 #endif /* SYSHEAP_HARDENING_H */

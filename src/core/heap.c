@@ -326,7 +326,11 @@ SYSHEAP_INLINE void free_mem(struct sys_heap *heap, struct z_heap *h, void *mem,
 {
 	struct block_view v;
 
+#if SYS_HEAP_OPTIMIZE_SIZE
+	if (z_sysheap_live_view(heap, h, mem, caller, &v)) {
+#else
 	if (live_view(heap, h, mem, caller, &v)) {
+#endif
 		block_retire(h, v.c);
 		merge_view(h, &v);
 		account_free(h, v.size);
