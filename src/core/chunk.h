@@ -124,14 +124,24 @@ SYSHEAP_INLINE size_t chunk_header_bytes(const struct z_heap *h)
 	return heap_is_big(h) ? 8u : 4u;
 }
 
+/* The chunk starting at address p (a chunk_addr()). */
+SYSHEAP_INLINE chunkid_t chunk_at(const struct z_heap *h, const uint8_t *p)
+{
+	return (chunkid_t)((size_t)(p - heap_base(h)) / CHUNK_UNIT);
+}
+
+/* Field f of the chunk at address p: for loops that walk by address. */
+SYSHEAP_INLINE uint32_t chunk_field_at(const struct z_heap *h, const uint8_t *p, enum chunk_field f)
+{
+	if (heap_is_big(h)) {
+		return ((const uint32_t *)(const void *)p)[f];
+	}
+	return ((const uint16_t *)(const void *)p)[f];
+}
+
 SYSHEAP_INLINE uint32_t chunk_field(const struct z_heap *h, chunkid_t c, enum chunk_field f)
 {
-	uint8_t *p = chunk_addr(h, c);
-
-	if (heap_is_big(h)) {
-		return ((uint32_t *)(void *)p)[f];
-	}
-	return ((uint16_t *)(void *)p)[f];
+	return chunk_field_at(h, chunk_addr(h, c), f);
 }
 
 SYSHEAP_INLINE void chunk_field_set(struct z_heap *h, chunkid_t c, enum chunk_field f,
@@ -220,26 +230,55 @@ SYSHEAP_INLINE chunksz_t granule_units(const struct z_heap *h)
 	return (chunksz_t)1u << h->granule_shift;
 }
 
-/* Smallest chunk: a header plus two free-list links, at least a granule
- * (computed once by heap_init). */
-SYSHEAP_INLINE chunksz_t min_chunk_size(const struct z_heap *h)
-{
-	return h->min_chunk;
-}
-
 SYSHEAP_INLINE size_t chunk_bytes(chunksz_t size)
 {
 	return (size_t)size * CHUNK_UNIT;
 }
 
+/*
+ * With per-heap formats a small heap always has the natural granule:
+ * heap_init gives a granular (DMA) heap big headers. So in the small copy
+ * of the hot path (heap.c's PER_HEADER_FORMAT) the layout values below
+ * are constants, not loads from the descriptor; heap_init stores the same
+ * values, and sys_heap_validate() checks them.
+ */
+SYSHEAP_INLINE bool heap_is_natural_small(const struct z_heap *h)
+{
+	return SYS_HEAP_HEADER_FORMAT == SYS_HEAP_HEADER_AUTO && !heap_is_big(h);
+}
+
+/* What a natural small heap's descriptor holds: a 4-byte header (and
+ * any prefix) before the memory, the tail after it, one unit of links. */
+#define NATURAL_SMALL_MEM_OFFSET (4u + BLOCK_PREFIX_BYTES)
+#define NATURAL_SMALL_REQUEST_BIAS (BLOCK_TAIL_BYTES + NATURAL_SMALL_MEM_OFFSET + CHUNK_UNIT - 1u)
+
+/* Bytes from a chunk's start to the memory handed out. */
+SYSHEAP_INLINE size_t mem_offset(const struct z_heap *h)
+{
+	return heap_is_natural_small(h) ? NATURAL_SMALL_MEM_OFFSET : h->mem_offset;
+}
+
+/* The granule in bytes, less one. */
+SYSHEAP_INLINE uint32_t granule_bytes_mask(const struct z_heap *h)
+{
+	return heap_is_natural_small(h) ? CHUNK_UNIT - 1u : h->granule_bytes_mask;
+}
+
+/* Smallest chunk: a header plus two free-list links, at least a granule
+ * (computed once by heap_init). */
+SYSHEAP_INLINE chunksz_t min_chunk_size(const struct z_heap *h)
+{
+	return heap_is_natural_small(h) ? 1u : h->min_chunk;
+}
+
 SYSHEAP_INLINE void *chunk_mem(const struct z_heap *h, chunkid_t c)
 {
-	return chunk_addr(h, c) + h->mem_offset;
+	return chunk_addr(h, c) + mem_offset(h);
 }
 
 SYSHEAP_INLINE chunkid_t mem_to_chunk(const struct z_heap *h, const void *mem)
 {
-	uintptr_t offset = (uintptr_t)mem - h->mem_offset - (uintptr_t)h;
+	uintptr_t offset = (uintptr_t)mem - mem_offset(h) - (uintptr_t)h;
 
 	return (chunkid_t)(offset / CHUNK_UNIT);
 }
@@ -247,14 +286,16 @@ SYSHEAP_INLINE chunkid_t mem_to_chunk(const struct z_heap *h, const void *mem)
 /* Bytes the user may use in a chunk. */
 SYSHEAP_INLINE size_t chunk_usable_bytes(const struct z_heap *h, chunkid_t c)
 {
-	return chunk_bytes(chunk_size(h, c)) - h->mem_offset;
+	return chunk_bytes(chunk_size(h, c)) - mem_offset(h);
 }
 
 /* Chunk size that holds `bytes` of user memory. The caller has checked
  * bytes <= h->max_request, which keeps this from overflowing. */
 SYSHEAP_INLINE chunksz_t bytes_to_chunksz(const struct z_heap *h, size_t bytes)
 {
-	return (chunksz_t)(((bytes + h->request_bias) & ~(size_t)h->granule_bytes_mask) / CHUNK_UNIT);
+	size_t bias = heap_is_natural_small(h) ? NATURAL_SMALL_REQUEST_BIAS : h->request_bias;
+
+	return (chunksz_t)(((bytes + bias) & ~(size_t)granule_bytes_mask(h)) / CHUNK_UNIT);
 }
 
 /* Bucket b holds free chunks of [2^b, 2^(b+1)) units. (Granular heaps

@@ -116,10 +116,12 @@ SYSHEAP_INLINE bool block_free_memory_clean(const struct z_heap *h, chunkid_t c)
 /* Finish an allocation: count it, check the memory was not written while
  * free, and arm its guards. NULL when a write after free was found; the
  * chunk then stays allocated, out of circulation. */
-SYSHEAP_INLINE void *block_hand_out(struct sys_heap *heap, chunkid_t c, chunksz_t size,
-				   size_t bytes, void *caller, const struct sys_heap_site *site)
+SYSHEAP_INLINE void *block_hand_out(struct sys_heap *heap, struct z_heap *h, chunkid_t c,
+				   chunksz_t size, size_t bytes, void *caller,
+				   const struct sys_heap_site *site)
 {
-	struct z_heap *h = heap->heap;
+	/* h is heap->heap, passed in: the header stores above may alias
+	 * `heap`, so reading it again would cost a load and a format test. */
 	bool clean = block_free_memory_clean(h, c);
 
 #if SYS_HEAP_HARDENING >= SYS_HEAP_HARDENING_BASIC
@@ -230,10 +232,10 @@ SYSHEAP_INLINE bool links_sane(const struct z_heap *h, chunkid_t n, uint32_t wor
 SYSHEAP_INLINE enum sys_heap_error view_checked(const struct z_heap *h, const void *mem,
 						struct block_view *v)
 {
-	uintptr_t offset = (uintptr_t)mem - (uintptr_t)h - h->mem_offset;
+	uintptr_t offset = (uintptr_t)mem - (uintptr_t)h - mem_offset(h);
 	chunkid_t end = h->end_chunk;
 
-	if (offset >= chunk_bytes(end) || (offset & h->granule_bytes_mask) != 0u ||
+	if (offset >= chunk_bytes(end) || (offset & granule_bytes_mask(h)) != 0u ||
 	    offset / CHUNK_UNIT < first_chunk(h)) {
 		return SYS_HEAP_ERR_FOREIGN_POINTER;
 	}

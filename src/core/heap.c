@@ -143,8 +143,10 @@ SYSHEAP_INLINE chunkid_t take_chunk(struct z_heap *h, chunksz_t size, uint32_t l
 	bool sample = head != 0u && loops != 0u;
 
 	if (sample) {
-		chunkid_t c = head;
-		chunkid_t best = 0u;
+		/* Walked by address: the loop then needs no shift per entry,
+		 * and the id is worked out only for the entry taken. */
+		const uint8_t *p = chunk_addr(h, head);
+		const uint8_t *best = NULL;
 		chunksz_t best_size = UINT32_MAX;
 
 		/* By default the first sampled entry that fits: the best of
@@ -152,27 +154,31 @@ SYSHEAP_INLINE chunkid_t take_chunk(struct z_heap *h, chunksz_t size, uint32_t l
 		 * and costs a compare-and-keep per entry, and an exit test,
 		 * on every call. A list shorter than `loops` is then simply
 		 * seen twice. */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC unroll 4
+#endif
 		do {
-			chunksz_t s = chunk_size(h, c);
+			chunksz_t s = chunk_field_at(h, p, FIELD_SIZE_AND_USED) >> 1;
 
-			if (s >= size && !best_fit) {
-				list_remove(h, c, b);
-				return c;
-			}
-			if (s >= size && s < best_size) {
-				best = c;
+			if (s >= size && (!best_fit || s < best_size)) {
+				best = p;
 				best_size = s;
+				if (!best_fit) {
+					break;
+				}
 			}
-			c = free_next(h, c);
-		} while (--loops != 0u && (!best_fit || c != head));
+			p = chunk_addr(h, chunk_field_at(h, p, FIELD_FREE_NEXT));
+		} while (--loops != 0u && (!best_fit || p != chunk_addr(h, head)));
 
-		if (best != 0u) {
-			list_remove(h, best, b);
-			return best;
+		if (best != NULL) {
+			chunkid_t c = chunk_at(h, best);
+
+			list_remove(h, c, b);
+			return c;
 		}
 		/* Start the next search where this one stopped, so repeated
 		 * misses do not keep sampling the same entries. */
-		h->buckets[b] = c;
+		h->buckets[b] = chunk_at(h, p);
 	}
 
 	uint32_t larger = h->avail_buckets & BUCKETS_ABOVE(b);
@@ -255,7 +261,7 @@ SYSHEAP_INLINE void *alloc_block(struct sys_heap *heap, struct z_heap *h, size_t
 		have = size;
 	}
 	chunk_resize(h, c, have, true);
-	return notify_alloc(heap, block_hand_out(heap, c, have, bytes, caller, site), bytes);
+	return notify_alloc(heap, block_hand_out(heap, h, c, have, bytes, caller, site), bytes);
 }
 
 /* sys_heap_alloc() keeps its own inlined copies of alloc_block (unless

@@ -64,7 +64,7 @@ static void *aligned_alloc_from(struct sys_heap *heap, size_t align, size_t byte
 		z_sysheap_free_chunk(h, c0);
 	}
 	z_sysheap_split_tail(h, c, bytes_to_chunksz(h, bytes));
-	return block_hand_out(heap, c, chunk_size(h, c), bytes, caller, NULL);
+	return block_hand_out(heap, h, c, chunk_size(h, c), bytes, caller, NULL);
 }
 
 void *sys_heap_aligned_alloc(struct sys_heap *heap, size_t align, size_t bytes)

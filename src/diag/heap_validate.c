@@ -126,8 +126,12 @@ static bool check_descriptor(const struct sys_heap *heap, const struct z_heap *h
 
 	uintptr_t granule_mask = ((uintptr_t)CHUNK_UNIT << h->granule_shift) - 1u;
 
+	/* The hot path takes a natural small heap's layout as constants. */
+	bool natural_small_ok = !heap_is_natural_small(h) ||
+				(h->mem_offset == NATURAL_SMALL_MEM_OFFSET && h->granule_shift == 0u);
+
 	if ((uintptr_t)h < (uintptr_t)heap->init_mem || h->granule_shift >= 10u ||
-	    heap_is_big(h) != (h->big != 0u) ||
+	    !natural_small_ok || heap_is_big(h) != (h->big != 0u) ||
 	    (((uintptr_t)h + h->mem_offset) & granule_mask) != 0u ||
 	    (uintptr_t)chunk_addr(h, h->end_chunk) + chunk_header_bytes(h) > region_end) {
 		return false;
