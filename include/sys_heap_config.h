@@ -23,6 +23,16 @@
 #endif
 
 /**
+ * 1: the default alloc keeps the smallest of its SYS_HEAP_ALLOC_LOOPS
+ * samples instead of the first that fits. Slightly less fragmentation for
+ * a longer worst case: docs/benchmarks.md's configuration table has both,
+ * measured. Default 0.
+ */
+#ifndef SYS_HEAP_ALLOC_BEST_FIT
+#define SYS_HEAP_ALLOC_BEST_FIT 0
+#endif
+
+/**
  * Sample size of the "fit" search effort (::SYS_HEAP_EFFORT_FIT): the
  * bounded best-fit search (the smallest of the entries sampled) a
  * thread-context caller can ask for per call.

@@ -177,6 +177,39 @@ static void test_fit_is_tighter(void)
 	CHECK(sys_heap_validate(&heap));
 }
 
+/*
+ * Two holes in the request's own class, the looser one listed first:
+ * plain alloc takes the first that fits, or with SYS_HEAP_ALLOC_BEST_FIT
+ * the tighter one. (With fewer than two samples it sees only the first.)
+ */
+static void test_default_sampling_policy(void)
+{
+	const size_t request = 800u - 16u;
+
+	if (SYS_HEAP_ALLOC_LOOPS < 2 || TEST_HEAP_BYTES < 16u * 1024u) {
+		harness_skip("sampling policy: fewer than two samples, or heap below 16 KiB");
+		return;
+	}
+	sys_heap_init(&heap, guarded_region(0u, TEST_HEAP_BYTES), TEST_HEAP_BYTES);
+	void *pin0 = sys_heap_alloc(&heap, 64u);
+	void *loose = sys_heap_alloc(&heap, 944u);
+	void *pin1 = sys_heap_alloc(&heap, 64u);
+	void *tight = sys_heap_alloc(&heap, 840u);
+	void *pin2 = sys_heap_alloc(&heap, 64u);
+
+	if (!CHECK(pin0 != NULL && loose != NULL && pin1 != NULL && tight != NULL &&
+		   pin2 != NULL)) {
+		return;
+	}
+	sys_heap_free(&heap, loose);
+	sys_heap_free(&heap, tight);
+	void *got = sys_heap_alloc(&heap, request);
+
+	CHECK(check_block(&heap, got, request, SYS_HEAP_NATURAL_ALIGN));
+	CHECK_PTR_EQ(got, SYS_HEAP_ALLOC_BEST_FIT ? tight : loose);
+	CHECK(sys_heap_validate(&heap));
+}
+
 /* Each effort on a fresh heap: small and large blocks, bad sizes refused. */
 static void test_efforts_on_fresh_heap(void)
 {
@@ -230,6 +263,7 @@ void test_effort(void)
 	churn(SYS_HEAP_EFFORT_FAST, 0xeff1u);
 	churn(SYS_HEAP_EFFORT_FIT, 0xeff2u);
 	test_fit_is_tighter();
+	test_default_sampling_policy();
 	test_efforts_on_fresh_heap();
 	test_efforts_serve_the_largest_request();
 }

@@ -806,7 +806,8 @@ def effort_rows(lg, trace_names):
 # names them, and their macros in include/sys_heap_config.h.
 CFG_OPTIONS = [("header_format", "SYS_HEAP_HEADER_FORMAT"), ("alloc_loops", "SYS_HEAP_ALLOC_LOOPS"),
                ("stats", "SYS_HEAP_STATS"), ("hardening", "SYS_HEAP_HARDENING"),
-               ("fit_loops", "SYS_HEAP_FIT_LOOPS"), ("optimize_size", "SYS_HEAP_OPTIMIZE_SIZE")]
+               ("fit_loops", "SYS_HEAP_FIT_LOOPS"), ("optimize_size", "SYS_HEAP_OPTIMIZE_SIZE"),
+               ("alloc_best_fit", "SYS_HEAP_ALLOC_BEST_FIT")]
 
 
 def header_format_names():

@@ -149,11 +149,11 @@ SYSHEAP_INLINE chunkid_t take_chunk(struct z_heap *h, chunksz_t size, uint32_t l
 		const uint8_t *best = NULL;
 		chunksz_t best_size = UINT32_MAX;
 
-		/* By default the first sampled entry that fits. Measured on
-		 * Cortex-M4, the best of three kept half a point more of the
-		 * arena in use (91.05 % against 90.55 %) for 17 more
-		 * instructions of worst-case alloc. A list shorter than
-		 * `loops` is then simply seen twice. */
+		/* By default the first sampled entry that fits: the best of
+		 * the samples (SYS_HEAP_ALLOC_BEST_FIT) keeps a little more of
+		 * the arena usable for a longer worst case, both measured by
+		 * make bench. A list shorter than `loops` is then simply seen
+		 * twice. */
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC unroll 4
 #endif
@@ -280,35 +280,37 @@ void *sys_heap_alloc(struct sys_heap *heap, size_t bytes)
 {
 	void *caller = __builtin_return_address(0);
 #if SYS_HEAP_OPTIMIZE_SIZE
-	return alloc_block_shared(heap, bytes, SYS_HEAP_ALLOC_LOOPS, false, caller, NULL);
+	return alloc_block_shared(heap, bytes, SYS_HEAP_ALLOC_LOOPS, SYS_HEAP_ALLOC_BEST_FIT, caller,
+				  NULL);
 #else
 	struct z_heap *h = heap_of(heap);
 
 	if (h == NULL) {
 		return NULL;
 	}
-	PER_HEADER_FORMAT(h, return alloc_block(heap, h, bytes, SYS_HEAP_ALLOC_LOOPS, false, caller,
-						NULL));
+	PER_HEADER_FORMAT(h, return alloc_block(heap, h, bytes, SYS_HEAP_ALLOC_LOOPS,
+						SYS_HEAP_ALLOC_BEST_FIT, caller, NULL));
 #endif
 }
 
 void *sys_heap_alloc_at(struct sys_heap *heap, size_t bytes, const struct sys_heap_site *site)
 {
-	return alloc_block_shared(heap, bytes, SYS_HEAP_ALLOC_LOOPS, false,
+	return alloc_block_shared(heap, bytes, SYS_HEAP_ALLOC_LOOPS, SYS_HEAP_ALLOC_BEST_FIT,
 				  __builtin_return_address(0), site);
 }
 
 void *sys_heap_alloc_effort(struct sys_heap *heap, size_t bytes, enum sys_heap_effort effort)
 {
 	uint32_t loops = SYS_HEAP_ALLOC_LOOPS;
+	bool best_fit = SYS_HEAP_ALLOC_BEST_FIT;
 
 	if (effort == SYS_HEAP_EFFORT_FAST) {
 		loops = 0u;
 	} else if (effort == SYS_HEAP_EFFORT_FIT) {
 		loops = SYS_HEAP_FIT_LOOPS;
+		best_fit = true;
 	}
-	return alloc_block_shared(heap, bytes, loops, effort == SYS_HEAP_EFFORT_FIT,
-				  __builtin_return_address(0), NULL);
+	return alloc_block_shared(heap, bytes, loops, best_fit, __builtin_return_address(0), NULL);
 }
 
 /* Give a live block back: poison it when asked to, count it, merge it. */
