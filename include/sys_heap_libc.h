@@ -29,10 +29,13 @@
  * constructor) or sys_heap_init_all() for a SYS_HEAP_LIBC_HEAP() heap.
  * Nothing has to run before the first malloc.
  *
- * **Locking.** Every call takes sys_heap_libc_lock() around the heap
- * operation. The default is the board's sys_heap_lock() (an interrupt
- * mask), so threads and ISRs may allocate. An RTOS port overrides the pair
- * (both are weak).
+ * **Locking.** Every call holds the system heap's lock,
+ * sys_heap_lock_for(heap), around the heap operation: the same lock the
+ * sys_heap_locked_*() calls take, so malloc and sys_heap_locked_alloc()
+ * on the system heap exclude each other. The archives' default is an
+ * interrupt mask (sys_heap_lock.h), so threads and ISRs may allocate. An
+ * RTOS port replaces sys_heap_lock()/sys_heap_unlock(), for every entry
+ * point at once.
  *
  * **C semantics** (tested in tests/libc/):
  * - failure returns NULL and sets errno to ENOMEM; the old block of a
@@ -73,7 +76,8 @@ extern "C" {
  * The system heap, formatted. Takes the lock for the first call's
  * formatting. Never NULL; a region too small for a heap gives a heap from
  * which every allocation fails. Use it with sys_heap_runtime_stats_get()
- * and friends (under sys_heap_libc_lock() if other contexts allocate).
+ * and friends (under sys_heap_libc_lock(), or the sys_heap_locked_*()
+ * calls, if other contexts allocate).
  */
 struct sys_heap *sys_heap_libc_heap(void);
 
@@ -104,19 +108,18 @@ struct sys_heap *sys_heap_libc_heap_select(void);
 	struct sys_heap *sys_heap_libc_heap_select(void)
 
 /**
- * Enter the system heap's critical section. Weak: the default returns
- * sys_heap_lock(), the board's nesting interrupt mask. An RTOS port that
- * only allocates from threads may define both functions over a mutex; if
- * ISRs allocate too, keep an interrupt mask. The lock must nest
- * (newlib's __malloc_lock() may be held around a malloc call): a
- * recursive mutex, or a mask that is restored from the key.
+ * Enter the system heap's critical section: sys_heap_lock_for() of the
+ * system heap, for code that brackets several calls on it. Not a
+ * replacement point (a definition of your own is a multiple-definition
+ * link error): to change the lock, define sys_heap_lock() and
+ * sys_heap_unlock(). Nests. O(1).
  *
  * @return a key for the matching sys_heap_libc_unlock().
  */
 sys_heap_lock_key_t sys_heap_libc_lock(void);
 
 /** Leave the critical section entered by the sys_heap_libc_lock() that
- *  returned `key`. Weak: the default is sys_heap_unlock(). */
+ *  returned `key`. */
 void sys_heap_libc_unlock(sys_heap_lock_key_t key);
 
 #ifdef __cplusplus

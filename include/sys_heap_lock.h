@@ -3,21 +3,27 @@
  * @brief The lock that lets threads and ISRs share a heap, and the locked
  *        API built on it.
  *
- * **The lock.** sys_heap_lock() and sys_heap_unlock() are not in
- * libsysheap.a (a library cannot know your interrupt or RTOS policy); the
- * firmware links one implementation. boards/common/sys_heap_lock_cortexm.c
- * masks interrupts (PRIMASK, or BASEPRI at `SYS_HEAP_LOCK_BASEPRI` on
- * ARMv7-M/ARMv8-M Mainline); boards/host/lock_host.c is a no-op for single-threaded host
- * tests. Both define them as weak symbols, so an RTOS port replaces them
- * by defining its own (a mutex is fine if no ISR uses the heap; a critical
- * section if one does). docs/porting.md has the details.
+ * **The lock.** One lock path per heap: every locked entry point, the
+ * sys_heap_locked_*() calls and the C library glue (sys_heap_libc.h)
+ * alike, enters a heap's critical section through sys_heap_lock_for()
+ * and leaves it through sys_heap_unlock_for(). Today every heap shares
+ * one lock, sys_heap_lock()/sys_heap_unlock(), so replacing that pair
+ * replaces the lock everywhere.
+ *
+ * The Cortex-M archives (`libsysheap.a` for each CPU) carry a weak
+ * PRIMASK mask, so nothing else has to be linked. To replace it, define
+ * both functions in the firmware: an RTOS port (a mutex if no ISR uses
+ * the heap, a critical section if one does; docs/porting.md), or the
+ * BASEPRI threshold of sys_heap_lock_basepri.h. The host archive has no
+ * lock; a host program defines the pair (boards/host/lock_host.c is a
+ * no-op for single-threaded tests).
  *
  * The lock must nest: sys_heap_lock() returns the previous state and
  * sys_heap_unlock() restores exactly that, so a locked call made with
  * interrupts already masked leaves them masked.
  *
  * **The locked API.** Each sys_heap_locked_*() call is the plain call of
- * the same name between sys_heap_lock() and sys_heap_unlock(), with the
+ * the same name between sys_heap_lock_for() and sys_heap_unlock_for(), with the
  * same arguments, results, alignment and bad-input behaviour (see
  * sys_heap.h). Interrupt latency grows by the call's duration: O(1) for
  * all of them except realloc when the block moves (a copy of up to the old
@@ -49,6 +55,26 @@ sys_heap_lock_key_t sys_heap_lock(void);
 
 /** Leave it, restoring the state `key` from the matching sys_heap_lock(). */
 void sys_heap_unlock(sys_heap_lock_key_t key);
+
+/**
+ * Enter the critical section that guards `heap`: the lock every locked
+ * entry point takes for it. Bracket several plain calls on a shared heap
+ * with this pair. Today it is sys_heap_lock() for every heap (`heap` is
+ * not read and may be NULL). Nesting-safe, O(1), any context.
+ */
+static inline sys_heap_lock_key_t sys_heap_lock_for(struct sys_heap *heap)
+{
+	(void)heap;
+	return sys_heap_lock();
+}
+
+/** Leave the critical section of `heap` entered by the
+ *  sys_heap_lock_for() that returned `key`. */
+static inline void sys_heap_unlock_for(struct sys_heap *heap, sys_heap_lock_key_t key)
+{
+	(void)heap;
+	sys_heap_unlock(key);
+}
 
 /** sys_heap_alloc() under the lock. */
 void *sys_heap_locked_alloc(struct sys_heap *heap, size_t bytes);

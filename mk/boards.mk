@@ -64,8 +64,8 @@ $(BUILD)/host/boards/%.o: boards/host/%.c $(wildcard include/*.h)
 
 # ---- sources ---------------------------------------------------------------
 
-BOARD_COMMON_SRCS := $(addprefix boards/common/,startup.c fault.c semihosting.c syscalls.c error_hook.c \
-	sys_heap_lock_cortexm.c)
+# The lock comes from libsysheap.a (src/lock/), as in a user's firmware.
+BOARD_COMMON_SRCS := $(addprefix boards/common/,startup.c fault.c semihosting.c syscalls.c error_hook.c)
 TICK_SRCS  := boards/common/tick_systick.c
 DEMO_SRCS  := $(sort $(wildcard examples/demo/*.c))
 # The core suite: every tests/*.c but the host-only ones.
@@ -76,7 +76,7 @@ SUITE_SRCS := $(sort $(filter-out tests/host_%.c,$(wildcard tests/*.c)))
 FW_SRCS_demo             := $(DEMO_SRCS)
 FW_SRCS_tests            := $(SUITE_SRCS)
 FW_SRCS_isr_test         := boards/common/tests/isr_test.c $(TICK_SRCS)
-FW_SRCS_isr_test_basepri := $(FW_SRCS_isr_test)
+FW_SRCS_isr_test_basepri := $(FW_SRCS_isr_test) boards/common/tests/lock_basepri.c
 FW_SRCS_init_test        := boards/common/tests/init_heaps.c boards/common/tests/init_test.cpp
 FW_SRCS_exit_test        := boards/common/tests/exit_test.c
 

@@ -5,6 +5,8 @@
 # src/core: the allocator; src/diag: validation, walk, stress, reports.
 # (src/libc is the C library glue, built separately by mk/libc.mk.)
 LIB_SRCS := $(sort $(wildcard src/*.c src/core/*.c src/diag/*.c))
+# src/lock: the Cortex-M lock (weak), in the target archives only.
+TARGET_LIB_SRCS := $(LIB_SRCS) $(sort $(wildcard src/lock/*.c))
 LIB_HDRS := $(wildcard include/*.h src/*.h src/core/*.h src/diag/*.h)
 HOST_LIB_CFLAGS ?= -O2 -g
 
@@ -29,7 +31,7 @@ $(BUILD)/$(1)/obj/%.o: src/%.c $$(LIB_HDRS)
 	@mkdir -p $$(@D)
 	$(TARGET_CC) $(SRC_CFLAGS) $(call target_flags,$(1)) -c $$< -o $$@
 
-$(BUILD)/$(1)/libsysheap.a: $(patsubst src/%.c,$(BUILD)/$(1)/obj/%.o,$(LIB_SRCS))
+$(BUILD)/$(1)/libsysheap.a: $(patsubst src/%.c,$(BUILD)/$(1)/obj/%.o,$(TARGET_LIB_SRCS))
 	@rm -f $$@
 	$(TARGET_AR) rcs $$@ $$^
 endef

@@ -75,7 +75,7 @@ $(foreach b,$(LIBC_TEST_BOARDS),$(if $($(b)_CPU),,$(eval include boards/$(b)/boa
 LIBC_TEST_HEAP_microbit   := 8192
 LIBC_TEST_HEAP_mps2-an386 := 65536
 
-LIBC_BOARD_SRCS := $(addprefix boards/common/,startup.c fault.c semihosting.c sys_heap_lock_cortexm.c)
+LIBC_BOARD_SRCS := $(addprefix boards/common/,startup.c fault.c semihosting.c)
 # newlib's system calls come from the boards; picolibc's from libsemihost.
 LIBC_FW_SRCS_nano     := $(LIBC_BOARD_SRCS) boards/common/syscalls.c tests/harness.c
 LIBC_FW_SRCS_newlib   := $(LIBC_FW_SRCS_nano)
@@ -256,8 +256,7 @@ LIBC_VENDOR_DIR    := boards/common/tests/vendor
 LIBC_VENDOR_CPU    := cortex-m4
 LIBC_VENDOR_OBJDIR := $(BUILD)/vendor-ld/libc-nano/obj
 LIBC_VENDOR_SRCS   := $(LIBC_VENDOR_DIR)/startup_stm32f405rgtx.s $(LIBC_PROG_SRCS_c) \
-	tests/harness.c boards/common/semihosting.c boards/common/syscalls.c \
-	boards/common/sys_heap_lock_cortexm.c
+	tests/harness.c boards/common/semihosting.c boards/common/syscalls.c
 LIBC_VENDOR_OBJS   := $(patsubst %,$(LIBC_VENDOR_OBJDIR)/%.o,$(basename $(LIBC_VENDOR_SRCS)))
 LIBC_VENDOR_ELF    := $(BUILD)/vendor-ld/libc-nano/c.elf
 LIBC_VENDOR_CFLAGS := --specs=nano.specs $(call target_flags,$(LIBC_VENDOR_CPU)) \
@@ -310,7 +309,7 @@ libc-reserve: $(LIBC_RESERVE_ELF)
 # --defsym; its vector table calls SysTick arm_systick_isr.
 LIBC_PICO_ELF := $(BUILD)/mps2-an386/libc-picolibc/c-picolibc-ld.elf
 LIBC_PICO_OBJS := $(patsubst %,$(call libc_objdir,mps2-an386,picolibc,obj)/%.o,$(basename \
-	$(LIBC_PROG_SRCS_c) tests/harness.c boards/common/sys_heap_lock_cortexm.c))
+	$(LIBC_PROG_SRCS_c) tests/harness.c))
 $(LIBC_PICO_ELF): $(LIBC_PICO_OBJS) $(call libc_glue,$(mps2-an386_CPU),picolibc) \
 		$(BUILD)/$(mps2-an386_CPU)/libsysheap.a ld/sysheap_libc.ld
 	@echo "LD    $@"
@@ -383,3 +382,15 @@ install: libc
 # `make size` also shows what a firmware pays for the glue against stock
 # newlib-nano malloc.
 size: size-libc
+
+# mallinfo reads the O(1) statistics: the glue's malloc.o must not walk
+# the heap (with the lock held, that walk would be interrupt latency of
+# O(chunks)).
+.PHONY: libc-no-walk
+libc-no-walk: $(foreach f,$(LIBC_FLAVOURS),$(call libc_glue,cortex-m4,$(f)))
+	@for a in $^; do \
+		if $(CROSS)nm -u $$a 2>/dev/null | sed -n '/^malloc\.o:/,/^$$/p' | \
+			grep -E 'sys_heap_(walk|validate|info_get)$$'; then \
+			echo "FAIL libc-no-walk: $$a(malloc.o) walks the heap"; exit 1; fi; \
+	done; echo "PASS libc-no-walk: malloc.o calls no heap walk ($(LIBC_FLAVOURS))"
+LIBC_CHECKS += libc-no-walk

@@ -1,78 +1,78 @@
 /*
- * heap_locked.c: the plain API between sys_heap_lock() and
- * sys_heap_unlock(), so threads and ISRs can share a heap. The lock comes
- * from the board (or an RTOS); nothing here knows how it works.
+ * heap_locked.c: the plain API inside the heap's critical section
+ * (sys_heap_lock_for()), so threads and ISRs can share a heap. Nothing
+ * here knows how the lock works.
  */
 #include "sys_heap_lock.h"
 
 void *sys_heap_locked_alloc(struct sys_heap *heap, size_t bytes)
 {
-	sys_heap_lock_key_t key = sys_heap_lock();
+	sys_heap_lock_key_t key = sys_heap_lock_for(heap);
 	void *mem = sys_heap_alloc(heap, bytes);
 
-	sys_heap_unlock(key);
+	sys_heap_unlock_for(heap, key);
 	return mem;
 }
 
 void sys_heap_locked_free(struct sys_heap *heap, void *mem)
 {
-	sys_heap_lock_key_t key = sys_heap_lock();
+	sys_heap_lock_key_t key = sys_heap_lock_for(heap);
 
 	sys_heap_free(heap, mem);
-	sys_heap_unlock(key);
+	sys_heap_unlock_for(heap, key);
 }
 
 void *sys_heap_locked_realloc(struct sys_heap *heap, void *mem, size_t bytes)
 {
-	sys_heap_lock_key_t key = sys_heap_lock();
+	sys_heap_lock_key_t key = sys_heap_lock_for(heap);
 	void *moved = sys_heap_realloc(heap, mem, bytes);
 
-	sys_heap_unlock(key);
+	sys_heap_unlock_for(heap, key);
 	return moved;
 }
 
 void *sys_heap_locked_aligned_alloc(struct sys_heap *heap, size_t align, size_t bytes)
 {
-	sys_heap_lock_key_t key = sys_heap_lock();
+	sys_heap_lock_key_t key = sys_heap_lock_for(heap);
 	void *mem = sys_heap_aligned_alloc(heap, align, bytes);
 
-	sys_heap_unlock(key);
+	sys_heap_unlock_for(heap, key);
 	return mem;
 }
 
 void *sys_heap_locked_aligned_realloc(struct sys_heap *heap, void *mem, size_t align,
 				      size_t bytes)
 {
-	sys_heap_lock_key_t key = sys_heap_lock();
+	sys_heap_lock_key_t key = sys_heap_lock_for(heap);
 	void *moved = sys_heap_aligned_realloc(heap, mem, align, bytes);
 
-	sys_heap_unlock(key);
+	sys_heap_unlock_for(heap, key);
 	return moved;
 }
 
 size_t sys_heap_locked_usable_size(struct sys_heap *heap, void *mem)
 {
-	sys_heap_lock_key_t key = sys_heap_lock();
+	sys_heap_lock_key_t key = sys_heap_lock_for(heap);
 	size_t bytes = sys_heap_usable_size(heap, mem);
 
-	sys_heap_unlock(key);
+	sys_heap_unlock_for(heap, key);
 	return bytes;
 }
 
 bool sys_heap_locked_validate(struct sys_heap *heap)
 {
-	sys_heap_lock_key_t key = sys_heap_lock();
+	sys_heap_lock_key_t key = sys_heap_lock_for(heap);
 	bool ok = sys_heap_validate(heap);
 
-	sys_heap_unlock(key);
+	sys_heap_unlock_for(heap, key);
 	return ok;
 }
 
 int sys_heap_locked_runtime_stats_get(struct sys_heap *heap, struct sys_memory_stats *stats)
 {
-	sys_heap_lock_key_t key = sys_heap_lock();
+	sys_heap_lock_key_t key = sys_heap_lock_for(heap);
 	int err = sys_heap_runtime_stats_get(heap, stats);
 
-	sys_heap_unlock(key);
+	sys_heap_unlock_for(heap, key);
 	return err;
 }

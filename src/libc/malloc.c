@@ -56,36 +56,34 @@ static inline void set_errno(reent_t *r, int e)
 /* ---------------------------------------------------------------------- */
 /* The lock and the system heap                                           */
 
-__attribute__((weak)) sys_heap_lock_key_t sys_heap_libc_lock(void)
-{
-	return sys_heap_lock();
-}
-
-__attribute__((weak)) void sys_heap_libc_unlock(sys_heap_lock_key_t key)
-{
-	sys_heap_unlock(key);
-}
-
-/* NULL until the first call, which picks the heap and formats it. Read and
- * written only with the lock held. In .bss, so it is NULL from the first
- * C statement on: crt0 and constructors may allocate. */
+/* NULL until the first call, which picks the heap and formats it. Written
+ * once, under the lock; read without it (one aligned word, and the heap
+ * it points to never changes). In .bss, so it is NULL from the first C
+ * statement on: crt0 and constructors may allocate. */
 static struct sys_heap *system_heap;
 
 static __attribute__((noinline, cold)) struct sys_heap *system_heap_setup(void)
 {
-	struct sys_heap *h = sys_heap_libc_heap_select();
+	/* No heap yet, so the lock of "no heap": the shared one. */
+	sys_heap_lock_key_t key = sys_heap_lock_for(NULL);
 
-	/* A SYS_HEAP_DEFINE heap that sys_heap_init_all() has not formatted
-	 * yet (an allocation from before it ran, or startup code that never
-	 * calls it): format it now. sys_heap_init_all() skips it later. */
-	if (h->heap == NULL && h->init_mem != NULL) {
-		sys_heap_init(h, h->init_mem, h->init_bytes);
+	if (system_heap == NULL) {
+		struct sys_heap *h = sys_heap_libc_heap_select();
+
+		/* A SYS_HEAP_DEFINE heap that sys_heap_init_all() has not
+		 * formatted yet (an allocation from before it ran, or startup
+		 * code that never calls it): format it now.
+		 * sys_heap_init_all() skips it later. */
+		if (h->heap == NULL && h->init_mem != NULL) {
+			sys_heap_init(h, h->init_mem, h->init_bytes);
+		}
+		system_heap = h;
 	}
-	system_heap = h;
-	return h;
+	sys_heap_unlock_for(NULL, key);
+	return system_heap;
 }
 
-/* The system heap; the lock must be held. */
+/* The system heap, selected and formatted. */
 static inline struct sys_heap *system_heap_get(void)
 {
 	struct sys_heap *h = system_heap;
@@ -95,11 +93,21 @@ static inline struct sys_heap *system_heap_get(void)
 
 struct sys_heap *sys_heap_libc_heap(void)
 {
-	sys_heap_lock_key_t key = sys_heap_libc_lock();
-	struct sys_heap *h = system_heap_get();
+	return system_heap_get();
+}
 
-	sys_heap_libc_unlock(key);
-	return h;
+/* The system heap's lock is the lock of that heap, the one
+ * sys_heap_locked_*() takes: strong definitions, so a firmware that
+ * still defines its own sys_heap_libc_lock() gets a link error instead of
+ * a second lock. */
+sys_heap_lock_key_t sys_heap_libc_lock(void)
+{
+	return sys_heap_lock_for(system_heap_get());
+}
+
+void sys_heap_libc_unlock(sys_heap_lock_key_t key)
+{
+	sys_heap_unlock_for(system_heap_get(), key);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -117,12 +125,12 @@ static void *heap_alloc(reent_t *r, size_t align, size_t bytes)
 	if (bytes == 0u) {
 		bytes = 1u;
 	}
-	sys_heap_lock_key_t key = sys_heap_libc_lock();
 	struct sys_heap *h = system_heap_get();
+	sys_heap_lock_key_t key = sys_heap_lock_for(h);
 	void *mem = (align > SYS_HEAP_NATURAL_ALIGN) ? sys_heap_aligned_alloc(h, align, bytes)
 						     : sys_heap_alloc(h, bytes);
 
-	sys_heap_libc_unlock(key);
+	sys_heap_unlock_for(h, key);
 	if (UNLIKELY(mem == NULL)) {
 		set_errno(r, ENOMEM);
 	}
@@ -134,10 +142,11 @@ static void heap_free(void *mem)
 	if (mem == NULL) {
 		return;
 	}
-	sys_heap_lock_key_t key = sys_heap_libc_lock();
+	struct sys_heap *h = system_heap_get();
+	sys_heap_lock_key_t key = sys_heap_lock_for(h);
 
-	sys_heap_free(system_heap_get(), mem);
-	sys_heap_libc_unlock(key);
+	sys_heap_free(h, mem);
+	sys_heap_unlock_for(h, key);
 }
 
 /* realloc(NULL, n) is malloc(n); realloc(p, 0) frees p and returns NULL
@@ -152,10 +161,11 @@ static void *heap_realloc(reent_t *r, void *mem, size_t bytes)
 		heap_free(mem);
 		return NULL;
 	}
-	sys_heap_lock_key_t key = sys_heap_libc_lock();
-	void *moved = sys_heap_realloc(system_heap_get(), mem, bytes);
+	struct sys_heap *h = system_heap_get();
+	sys_heap_lock_key_t key = sys_heap_lock_for(h);
+	void *moved = sys_heap_realloc(h, mem, bytes);
 
-	sys_heap_libc_unlock(key);
+	sys_heap_unlock_for(h, key);
 	if (UNLIKELY(moved == NULL)) {
 		set_errno(r, ENOMEM);
 	}
@@ -167,10 +177,11 @@ static size_t heap_usable(void *mem)
 	if (mem == NULL) {
 		return 0u;
 	}
-	sys_heap_lock_key_t key = sys_heap_libc_lock();
-	size_t bytes = sys_heap_usable_size(system_heap_get(), mem);
+	struct sys_heap *h = system_heap_get();
+	sys_heap_lock_key_t key = sys_heap_lock_for(h);
+	size_t bytes = sys_heap_usable_size(h, mem);
 
-	sys_heap_libc_unlock(key);
+	sys_heap_unlock_for(h, key);
 	return bytes;
 }
 
@@ -250,51 +261,27 @@ static void *do_pvalloc(reent_t *r, size_t bytes)
 	return ok ? heap_alloc(r, SYS_HEAP_LIBC_PAGE_SIZE, rounded) : NULL;
 }
 
-/* Free chunks and their bytes, for mallinfo: a walk, O(chunks). */
-struct walk_totals {
-	size_t free_chunks;
-	size_t free_bytes;
-	size_t used_bytes;
-};
-
-static void walk_count(void *ctx, void *mem, size_t bytes, bool used)
-{
-	struct walk_totals *t = ctx;
-
-	(void)mem;
-	if (used) {
-		t->used_bytes += bytes;
-	} else {
-		t->free_chunks++;
-		t->free_bytes += bytes;
-	}
-}
-
+/* mallinfo from the O(1) statistics: no walk with the lock held. The
+ * fields newlib-nano fills (arena, uordblks, fordblks) plus the peak;
+ * ordblks stays 0 as in newlib-nano (counting free chunks is a walk:
+ * sys_heap_info_get() does it). With SYS_HEAP_STATS 0 every field is 0. */
 static struct mallinfo do_mallinfo(void)
 {
 	struct mallinfo mi;
-	struct walk_totals t = { 0u, 0u, 0u };
 	struct sys_memory_stats st;
 
 	memset(&mi, 0, sizeof(mi));
-	sys_heap_lock_key_t key = sys_heap_libc_lock();
 	struct sys_heap *h = system_heap_get();
+	sys_heap_lock_key_t key = sys_heap_lock_for(h);
 	int err = sys_heap_runtime_stats_get(h, &st);
 
-	sys_heap_walk(h, walk_count, &t);
-	sys_heap_libc_unlock(key);
-
-	if (err != 0) {
-		/* Statistics compiled out: the walk's usable sizes instead. */
-		st.free_bytes = t.free_bytes;
-		st.allocated_bytes = t.used_bytes;
-		st.max_allocated_bytes = t.used_bytes;
+	sys_heap_unlock_for(h, key);
+	if (err == 0) {
+		mi.arena = st.free_bytes + st.allocated_bytes; /* heap bytes, headers included */
+		mi.usmblks = st.max_allocated_bytes;           /* peak, as newlib's max_total_mem */
+		mi.uordblks = st.allocated_bytes;
+		mi.fordblks = st.free_bytes;
 	}
-	mi.arena = st.free_bytes + st.allocated_bytes; /* heap bytes, headers included */
-	mi.ordblks = t.free_chunks;
-	mi.usmblks = st.max_allocated_bytes;           /* peak, as newlib's max_total_mem */
-	mi.uordblks = st.allocated_bytes;
-	mi.fordblks = st.free_bytes;
 	return mi;
 }
 
