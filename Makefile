@@ -29,11 +29,14 @@ include mk/lib.mk
 -include mk/boards.mk
 -include mk/bench.mk
 -include mk/libc.mk
+-include mk/package.mk
 -include mk/fault.mk
 -include mk/tools.mk
 
 .PHONY: all test clean help
-all: deps $(ALL_TARGETS)
+# Plain `make` builds the libraries and installs nothing: no `deps` here
+# (run, test and deps install what is missing).
+all: $(ALL_TARGETS)
 
 # Every target runs even when one fails, so one run shows every failure;
 # the last line counts the targets and the exit status is nonzero on any.

@@ -144,7 +144,6 @@ $(foreach b,$(BOARDS),$(eval $(call board_rules,$(b))))
 .PHONY: firmware demo
 firmware: deps firmware-$(BOARD)
 demo: $(BUILD)/$(BOARD)/demo.elf
-ALL_TARGETS += demo
 
 # ---- QEMU ------------------------------------------------------------------
 

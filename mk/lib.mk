@@ -1,6 +1,6 @@
 # libsysheap.a for the host and for every CPU in $(CPUS):
 #   build/host/libsysheap.a, build/<cpu>/libsysheap.a
-# `make lib`, `make install PREFIX=/usr/local DESTDIR=`.
+# `make lib`; `make install` is in mk/package.mk.
 
 # src/core: the allocator; src/diag: validation, walk, stress, reports.
 # (src/libc is the C library glue, built separately by mk/libc.mk.)
@@ -14,7 +14,7 @@ HOST_LIB := $(BUILD)/host/libsysheap.a
 CPU_LIBS := $(foreach c,$(CPUS),$(BUILD)/$(c)/libsysheap.a)
 
 ALL_TARGETS += lib
-.PHONY: lib install
+.PHONY: lib
 lib: $(HOST_LIB) $(CPU_LIBS)
 
 $(BUILD)/host/obj/%.o: src/%.c $(LIB_HDRS)
@@ -37,19 +37,7 @@ $(BUILD)/$(1)/libsysheap.a: $(patsubst src/%.c,$(BUILD)/$(1)/obj/%.o,$(TARGET_LI
 endef
 $(foreach c,$(CPUS),$(eval $(call cpu_lib_rules,$(c))))
 
-PREFIX  ?= /usr/local
-DESTDIR ?=
-install: lib
-	install -d $(DESTDIR)$(PREFIX)/include/libsysheap $(DESTDIR)$(PREFIX)/lib/libsysheap
-	install -m 644 include/*.h $(DESTDIR)$(PREFIX)/include/libsysheap/
-	install -d $(DESTDIR)$(PREFIX)/lib/libsysheap/ld
-	install -m 644 $(wildcard ld/*.ld) $(DESTDIR)$(PREFIX)/lib/libsysheap/ld/ 2>/dev/null || true
-	install -d $(DESTDIR)$(PREFIX)/lib/libsysheap/host
-	install -m 644 $(HOST_LIB) $(DESTDIR)$(PREFIX)/lib/libsysheap/host/
-	set -e; for c in $(CPUS); do \
-		install -d $(DESTDIR)$(PREFIX)/lib/libsysheap/$$c; \
-		install -m 644 $(BUILD)/$$c/libsysheap*.a $(DESTDIR)$(PREFIX)/lib/libsysheap/$$c/; \
-	done
+# `make install` and the package files: mk/package.mk.
 
 # Install into a scratch DESTDIR and build a program against what landed
 # there, the way a user's build would: headers, host and target archives,

@@ -1,11 +1,13 @@
 #!/bin/sh
 # Install the Debian packages libsysheap's build and tests need, when any is
-# missing. Called by `make deps` (and so by `make`, `make test`, `make run`).
+# missing. Called by `make deps` (and so by `make test`, `make run`; plain
+# `make` never installs anything).
 set -eu
 
 PACKAGES="make gcc binutils gcc-arm-none-eabi libnewlib-arm-none-eabi \
 libstdc++-arm-none-eabi-newlib picolibc-arm-none-eabi libstdc++-arm-none-eabi-picolibc \
-qemu-system-arm openocd gdb-multiarch valgrind gcovr python3 librsvg2-bin"
+qemu-system-arm openocd gdb-multiarch valgrind gcovr python3 librsvg2-bin \
+cmake pkgconf"
 # The host suite also runs as 32-bit code (4-byte headers, as on Cortex-M)
 # where the host compiler can target i386.
 if [ "$(dpkg --print-architecture 2>/dev/null)" = amd64 ]; then
