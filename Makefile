@@ -30,6 +30,7 @@ include mk/lib.mk
 -include mk/bench.mk
 -include mk/libc.mk
 -include mk/package.mk
+-include mk/vendor.mk
 -include mk/fault.mk
 -include mk/tools.mk
 
