@@ -67,7 +67,7 @@ $(BUILD)/host/boards/%.o: boards/host/%.c $(wildcard include/*.h)
 # The lock comes from libsysheap.a (src/lock/), as in a user's firmware.
 BOARD_COMMON_SRCS := $(addprefix boards/common/,startup.c fault.c semihosting.c syscalls.c error_hook.c)
 TICK_SRCS  := boards/common/tick_systick.c
-DEMO_SRCS  := $(sort $(wildcard examples/demo/*.c))
+DEMO_SRCS  := $(sort $(wildcard examples/demo/*.c examples/demo/*.cpp))
 # The core suite: every tests/*.c but the host-only ones.
 SUITE_SRCS := $(sort $(filter-out tests/host_%.c,$(wildcard tests/*.c)))
 
@@ -121,14 +121,30 @@ $(2)/%.o: %.cpp boards/$(1)/board.mk
 	$$(TARGET_CXX) $$(call fw_flags,$(1)) $(3) $$(FW_CXXFLAGS) -c $$< -o $$@
 endef
 
+# The firmware `make run` and `make flash` deliver use the switch the
+# library sells: the whole malloc family on the glue (docs/libc.md), with
+# the documented lines, -lsysheap_libc_nano before libsysheap.a and
+# -T sysheap_libc.ld after the board's script. The others (fault, gdb)
+# build the library at other options and keep libc's own malloc.
+GLUE_FIRMWARES := $(FIRMWARES) isr_test_basepri
+# $(call fw_glue,board,firmware): the glue archive, or nothing.
+fw_glue = $(if $(filter $(2),$(GLUE_FIRMWARES)),$(BUILD)/$($(1)_CPU)/libsysheap_libc_nano.a)
+
 # $(call firmware_rules,board,firmware). C++ objects link with g++.
 define firmware_rules
-$(BUILD)/$(1)/$(2).elf: $(call fw_objs,$(1),$(2)) $(BUILD)/$($(1)_CPU)/libsysheap.a \
-		$($(1)_LDSCRIPT) $(FW_LINK_DEPS)
+$(BUILD)/$(1)/$(2).elf: $(call fw_objs,$(1),$(2)) $(call fw_glue,$(1),$(2)) \
+		$(BUILD)/$($(1)_CPU)/libsysheap.a $($(1)_LDSCRIPT) $(FW_LINK_DEPS) \
+		$(if $(call fw_glue,$(1),$(2)),ld/sysheap_libc.ld)
 	$(if $(filter %.cpp,$(FW_SRCS_$(2))),$$(TARGET_CXX),$$(TARGET_CC)) \
 		$$(call target_flags,$($(1)_CPU)) $$(FW_LDFLAGS) -T $($(1)_LDSCRIPT) \
+		$(if $(call fw_glue,$(1),$(2)),-T sysheap_libc.ld) \
 		-Wl,-Map=$$@.map $$(filter %.o %.a,$$^) -o $$@
 endef
+
+# $(call fw_map_check,board,firmwares): no libc allocator in their maps.
+fw_map_check = $(foreach f,$(filter $(GLUE_FIRMWARES),$(2)),sh tests/libc/check_map.sh \
+	$(BUILD)/$(1)/$(f).elf.map libsysheap_libc_nano.a >/dev/null || \
+	{ sh tests/libc/check_map.sh $(BUILD)/$(1)/$(f).elf.map libsysheap_libc_nano.a; exit 1; };)
 
 define board_rules
 $(eval $(call objdir_rules,$(1),$(BUILD)/$(1)/obj,))
@@ -171,7 +187,7 @@ define qemu_test_rules
 .PHONY: test-qemu-$(1) qemu-tests-$(1) qemu-isr_test-$(1) qemu-isr_test_basepri-$(1) \
 	qemu-init_test-$(1) qemu-exit_test-$(1) qemu-demo-$(1) sections-$(1)
 test-qemu-$(1): qemu-tests-$(1) qemu-isr_test-$(1) qemu-init_test-$(1) sections-$(1) \
-	qemu-exit_test-$(1) qemu-demo-$(1) \
+	qemu-exit_test-$(1) qemu-demo-$(1) maps-$(1) \
 	$(if $(filter isr_test_basepri,$(call board_firmwares,$(1))),qemu-isr_test_basepri-$(1))
 qemu-tests-$(1) qemu-isr_test-$(1) qemu-isr_test_basepri-$(1) qemu-init_test-$(1): \
 		qemu-%-$(1): $(BUILD)/$(1)/%.elf
@@ -180,6 +196,10 @@ qemu-exit_test-$(1): $(BUILD)/$(1)/exit_test.elf
 	@$(QEMU_RUN) -q -e 42 -l $(BUILD)/$(1)/exit_test.log $($(1)_QEMU) $$<
 qemu-demo-$(1): $(BUILD)/$(1)/demo.elf
 	@$(QEMU_RUN) -q -l $(BUILD)/$(1)/demo.log $($(1)_QEMU) $$<
+.PHONY: maps-$(1)
+maps-$(1): $(foreach f,$(call board_firmwares,$(1)),$(BUILD)/$(1)/$(f).elf)
+	@$(call fw_map_check,$(1),$(call board_firmwares,$(1)))
+	@echo "PASS $(1) maps: no libc allocator in $(call board_firmwares,$(1))"
 sections-$(1): $(BUILD)/$(1)/init_test.elf $(BUILD)/$(1)/demo.elf
 	@$(PYTHON) boards/common/tests/check_sections.py --board $(1) \
 		--elf $(BUILD)/$(1)/init_test.elf \
@@ -223,6 +243,8 @@ define flash_check_rules
 flash-check-$(1): $(foreach f,$(FLASH_CHECK_FIRMWARES),$(BUILD)/$(1)/$(f).elf)
 	@$(PYTHON) tools/flash_check.py --board $(1) --openocd-args "$($(1)_OPENOCD)" \
 		--flash-size $($(1)_FLASH_SIZE) $$^
+	@$(call fw_map_check,$(1),$(FLASH_CHECK_FIRMWARES))
+	@echo "PASS $(1) maps: no libc allocator in $(FLASH_CHECK_FIRMWARES)"
 endef
 $(foreach b,$(DEV_BOARDS),$(eval $(call flash_check_rules,$(b))))
 

@@ -5,7 +5,9 @@
  *   app_heap  general-purpose, in the heaps' own NOLOAD section in RAM;
  *   io_heap   DMA buffers, in the board's second RAM (.ram2), with
  *             32-byte granules so no block shares a cache line.
- * Both are formatted by the startup code before main. The demo runs a
+ * Both are formatted by the startup code before main. malloc, printf and
+ * new draw from a third, the system heap (the C library glue): the demo
+ * shows where each got its memory. The demo runs a
  * firmware-like workload on each, prints each heap's chunk map and
  * statistics while blocks are live, frees everything, and exits 0 when
  * every check held (contents intact, heap valid, nothing leaked).
@@ -14,6 +16,7 @@
 
 #include "heap_report.h"
 #include "sys_heap_define.h"
+#include "where.h"
 #include "workload.h"
 
 #ifndef BOARD_NAME
@@ -72,6 +75,7 @@ int main(void)
 
 	printf("libsysheap demo on %s\n", BOARD_NAME);
 	list_heaps();
+	problems += where_memory_comes_from();
 
 	workload_run(&app_heap, DEMO_OPS, 0x1234567u, 64u, &app);
 	workload_run(&io_heap, DEMO_OPS / 4u, 0x89abcdeu, 64u, &io);
