@@ -87,6 +87,7 @@ LIBC_PROG_SRCS_printf_only := tests/libc/test_printf_only.c
 LIBC_PROG_SRCS_new_abort   := tests/libc/test_new_abort.cpp
 LIBC_PROG_SRCS_sbrk_user   := tests/libc/test_sbrk_user.c
 LIBC_PROG_SRCS_size_app    := tests/libc/size_app.c
+LIBC_PROG_SRCS_old_lock_port := tests/libc/old_lock_port.c
 
 # Link modes. "plain" is an archive link without --gc-sections (picolibc's
 # specs add --gc-sections, so it is switched off explicitly).
@@ -394,3 +395,19 @@ libc-no-walk: $(foreach f,$(LIBC_FLAVOURS),$(call libc_glue,cortex-m4,$(f)))
 			echo "FAIL libc-no-walk: $$a(malloc.o) walks the heap"; exit 1; fi; \
 	done; echo "PASS libc-no-walk: malloc.o calls no heap walk ($(LIBC_FLAVOURS))"
 LIBC_CHECKS += libc-no-walk
+
+# One lock path: a port that defines only the old libc lock pair must fail
+# to link (link-only, first board, newlib-nano), naming the symbol.
+LIBC_OLD_LOCK_BOARD := $(firstword $(LIBC_TEST_BOARDS))
+.PHONY: libc-old-lock-port
+libc-old-lock-port: $(call libc_prog_objs,$(LIBC_OLD_LOCK_BOARD),nano,old_lock_port,gc) \
+		$(call libc_glue,$($(LIBC_OLD_LOCK_BOARD)_CPU),nano) $(BUILD)/$($(LIBC_OLD_LOCK_BOARD)_CPU)/libsysheap.a
+	@if $(call libc_link_cmd,$(LIBC_OLD_LOCK_BOARD),nano,old_lock_port,gc,,-T sysheap_libc.ld) \
+		$(filter %.o %.a,$^) -o $(BUILD)/$(LIBC_OLD_LOCK_BOARD)/libc-nano/old-lock.elf \
+		>$(BUILD)/$(LIBC_OLD_LOCK_BOARD)/libc-nano/old-lock.log 2>&1; then \
+		echo "FAIL libc-old-lock-port: a second libc lock linked quietly"; exit 1; fi
+	@grep -q "multiple definition of .sys_heap_libc_lock" $(BUILD)/$(LIBC_OLD_LOCK_BOARD)/libc-nano/old-lock.log || \
+		{ cat $(BUILD)/$(LIBC_OLD_LOCK_BOARD)/libc-nano/old-lock.log; \
+		  echo "FAIL libc-old-lock-port: the link failed, but not on sys_heap_libc_lock"; exit 1; }
+	@echo "PASS libc-old-lock-port: a port defining sys_heap_libc_lock fails to link, naming it"
+LIBC_CHECKS += libc-old-lock-port
