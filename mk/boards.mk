@@ -6,7 +6,8 @@
 #                                 the core suite (tests/), the ISR test (PRIMASK
 #                                 lock, and BASEPRI where the core has it), the
 #                                 init-order test (C++), the ELF section check,
-#                                 the exit-status check and the demo; without
+#                                 the exit-status check, the demo and every
+#                                 firmware's link map (no libc allocator); without
 #                                 BOARD also qemu-vendor-ld (the porting
 #                                 snippet in an STM32CubeIDE-style project)
 #   make flash BOARD=b [FIRMWARE=demo|tests|isr_test|init_test|exit_test]
@@ -21,7 +22,8 @@
 #
 # Outputs: build/<board>/<firmware>.elf (.map next to it, .log of its last
 # QEMU run), objects under build/<board>/obj/. Firmware links against the
-# per-CPU library, build/<cpu>/libsysheap.a.
+# per-CPU library, build/<cpu>/libsysheap.a (which carries the heap lock),
+# and the board firmware against the newlib-nano glue (GLUE_FIRMWARES).
 #
 # Every firmware links with --gc-sections, -z start-stop-gc and
 # --orphan-handling=warn, warnings fatal: the ld/ fragments are tested
