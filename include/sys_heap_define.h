@@ -122,7 +122,7 @@ const struct sys_heap_static *sys_heap_static_at(size_t index);
 				 "SYS_HEAP_DEFINE(" #name "): alignment not a power of two"); \
 	static uint8_t z_sys_heap_buf_##name[(bytes)]                                \
 		__attribute__((__section__(sect), __aligned__(align)));                     \
-	struct sys_heap name = { Z_SYS_HEAP_NULL, z_sys_heap_buf_##name, (bytes) };   \
+	struct sys_heap name = { Z_SYS_HEAP_NULL, z_sys_heap_buf_##name, (bytes), 0u }; \
 	__attribute__((__section__(".sysheap.registry." #name), __used__,                    \
 		       __aligned__(__alignof__(struct sys_heap_static))))                 \
 	static const struct sys_heap_static z_sys_heap_desc_##name = {               \

@@ -8,6 +8,10 @@ LIB_SRCS := $(sort $(wildcard src/*.c src/core/*.c src/diag/*.c))
 LIB_HDRS := $(wildcard include/*.h src/*.h src/core/*.h src/diag/*.h)
 HOST_LIB_CFLAGS ?= -O2 -g
 
+# The host library ends the default error hook with a line on stderr
+# (boards/host/fatal_host.c) instead of src/'s freestanding trap.
+HOST_LIB_SRCS := $(filter-out src/core/fatal_trap.c,$(LIB_SRCS)) boards/host/fatal_host.c
+
 HOST_LIB := $(BUILD)/host/libsysheap.a
 CPU_LIBS := $(foreach c,$(CPUS),$(BUILD)/$(c)/libsysheap.a)
 
@@ -19,7 +23,12 @@ $(BUILD)/host/obj/%.o: src/%.c $(LIB_HDRS)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(SRC_CFLAGS) $(HOST_LIB_CFLAGS) -c $< -o $@
 
-$(HOST_LIB): $(patsubst src/%.c,$(BUILD)/host/obj/%.o,$(LIB_SRCS))
+$(BUILD)/host/obj/boards/host/%.o: boards/host/%.c $(LIB_HDRS)
+	@mkdir -p $(@D)
+	$(HOST_CC) -std=c11 $(WARN) -Iinclude $(CONFIG_DEFS) $(HOST_LIB_CFLAGS) -c $< -o $@
+
+$(HOST_LIB): $(patsubst src/%.c,$(BUILD)/host/obj/%.o,$(filter src/%,$(HOST_LIB_SRCS))) \
+		$(patsubst %.c,$(BUILD)/host/obj/%.o,$(filter boards/%,$(HOST_LIB_SRCS)))
 	@rm -f $@
 	$(HOST_AR) rcs $@ $^
 

@@ -159,6 +159,7 @@ bool sys_heap_init_with(struct sys_heap *heap, void *mem, size_t bytes,
 	heap->heap = NULL;
 	heap->init_mem = mem;
 	heap->init_bytes = bytes;
+	heap->error_count = 0u;
 	if (options != NULL && options->granule != 0u) {
 		size_t g = options->granule;
 
