@@ -41,6 +41,7 @@
 #include <stdint.h>
 
 #include "sys_heap_config.h"
+#include "sys_heap_link_check.h"
 
 #ifdef __cplusplus
 extern "C" {
