@@ -106,7 +106,8 @@ struct sys_heap {
 	/** The formatted descriptor inside the region; NULL until
 	 *  sys_heap_init() succeeds. */
 	struct z_heap *heap;
-	/** Region given to the last init (or to the static definition). */
+	/** Region of the formatted heap, or of a SYS_HEAP_DEFINE() heap not
+	 *  formatted yet; NULL after a failed init. */
 	void *init_mem;
 	/** Length of that region in bytes. */
 	size_t init_bytes;
@@ -198,7 +199,10 @@ bool sys_heap_init_with(struct sys_heap *heap, void *mem, size_t bytes,
  *
  * @return memory aligned to ::SYS_HEAP_NATURAL_ALIGN (or the heap's
  * granule), or NULL for 0 bytes, a request that does not fit (SIZE_MAX
- * included), or an unformatted heap. O(1): at most ::SYS_HEAP_ALLOC_LOOPS
+ * included), or a heap whose init failed. A heap with a region but never
+ * formatted (a SYS_HEAP_DEFINE() heap before sys_heap_init_all()) is
+ * reported to the default hook as ::SYS_HEAP_ERR_UNFORMATTED, then NULL.
+ * O(1): at most ::SYS_HEAP_ALLOC_LOOPS
  * list entries are examined.
  */
 void *sys_heap_alloc(struct sys_heap *heap, size_t bytes);
@@ -267,7 +271,9 @@ size_t sys_heap_usable_size(struct sys_heap *heap, void *mem);
  *
  * O(number of chunks). Meant for tests and debug builds.
  *
- * @return true when the heap is consistent, or unformatted.
+ * @return true when the heap is consistent, or was never given a region
+ * (zeroed, or its init failed); false for a heap that has a region but was
+ * never formatted (a SYS_HEAP_DEFINE() heap before sys_heap_init_all()).
  */
 bool sys_heap_validate(struct sys_heap *heap);
 

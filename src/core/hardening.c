@@ -33,8 +33,11 @@ chunkid_t z_sysheap_live_chunk(struct sys_heap *heap, void *mem, void *caller)
 {
 	struct block_view v;
 
-	if (heap == NULL || heap->heap == NULL ||
-	    !z_sysheap_live_view(heap, heap->heap, mem, caller, &v)) {
+	if (heap == NULL || heap->heap == NULL) {
+		(void)z_sysheap_unformatted(heap, mem);
+		return 0u;
+	}
+	if (!z_sysheap_live_view(heap, heap->heap, mem, caller, &v)) {
 		return 0u;
 	}
 	return v.c;

@@ -282,7 +282,8 @@ __attribute__((noinline)) static void *alloc_block_shared(struct sys_heap *heap,
 {
 	struct z_heap *h = heap_of(heap);
 
-	return (h != NULL) ? alloc_block(heap, h, bytes, loops, best_fit, caller, site) : NULL;
+	return (h != NULL) ? alloc_block(heap, h, bytes, loops, best_fit, caller, site)
+			   : z_sysheap_unformatted(heap, NULL);
 }
 
 void *sys_heap_alloc(struct sys_heap *heap, size_t bytes)
@@ -294,8 +295,8 @@ void *sys_heap_alloc(struct sys_heap *heap, size_t bytes)
 #else
 	struct z_heap *h = heap_of(heap);
 
-	if (h == NULL) {
-		return NULL;
+	if (SYSHEAP_UNLIKELY(h == NULL)) {
+		return z_sysheap_unformatted(heap, NULL);
 	}
 	PER_HEADER_FORMAT(h, return alloc_block(heap, h, bytes, SYS_HEAP_ALLOC_LOOPS,
 						SYS_HEAP_ALLOC_BEST_FIT, caller, NULL));
@@ -360,7 +361,11 @@ void sys_heap_free(struct sys_heap *heap, void *mem)
 	void *caller = __builtin_return_address(0);
 	struct z_heap *h = heap_of(heap);
 
-	if (mem == NULL || h == NULL) {
+	if (mem == NULL) {
+		return;
+	}
+	if (SYSHEAP_UNLIKELY(h == NULL)) {
+		(void)z_sysheap_unformatted(heap, mem);
 		return;
 	}
 	PER_HEADER_FORMAT(h, free_mem(heap, h, mem, caller));

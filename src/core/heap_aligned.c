@@ -20,7 +20,10 @@ static void *aligned_alloc_from(struct sys_heap *heap, size_t align, size_t byte
 {
 	struct z_heap *h = (heap != NULL) ? heap->heap : NULL;
 
-	if (h == NULL || !is_power_of_two(align)) {
+	if (h == NULL) {
+		return z_sysheap_unformatted(heap, NULL);
+	}
+	if (!is_power_of_two(align)) {
 		return NULL;
 	}
 	size_t natural = heap_granule_bytes(h);
