@@ -76,6 +76,11 @@ enum sys_heap_error {
 	 *  unformatted heap has no hook of its own, nor statistics); the call
 	 *  then returns NULL or does nothing. */
 	SYS_HEAP_ERR_UNFORMATTED = 8,
+	/** Something called `_sbrk`, which would hand out the system heap's
+	 *  memory a second time (the libc glue binds every `_sbrk` reference to
+	 *  a trap, ld/sysheap_libc.ld). Reported against the system heap to the
+	 *  default hook, with `mem` NULL; `_sbrk` then fails with ENOMEM. */
+	SYS_HEAP_ERR_SBRK = 9,
 };
 
 /**

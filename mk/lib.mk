@@ -46,7 +46,7 @@ $(BUILD)/host/obj/%.o: src/%.c $(LIB_HDRS)
 
 $(BUILD)/host/obj/boards/host/%.o: boards/host/%.c $(LIB_HDRS)
 	@mkdir -p $(@D)
-	$(HOST_CC) -std=c11 $(WARN) -Iinclude $(CONFIG_DEFS) $(HOST_LIB_CFLAGS) -c $< -o $@
+	$(HOST_CC) -std=c11 $(WARN) -Iinclude $(PREFIX_MAP) $(CONFIG_DEFS) $(HOST_LIB_CFLAGS) -c $< -o $@
 
 $(HOST_LIB): $(patsubst src/%.c,$(BUILD)/host/obj/%.o,$(filter src/%,$(HOST_LIB_SRCS))) \
 		$(patsubst %.c,$(BUILD)/host/obj/%.o,$(filter boards/%,$(HOST_LIB_SRCS)))
@@ -100,6 +100,10 @@ test-install:
 	$(HOST_CC) -I$$root/include/libsysheap $(BUILD)/install-test/use.c \
 		$$root/lib/libsysheap/host/libsysheap.a -o $(BUILD)/install-test/use; \
 	$(BUILD)/install-test/use; \
+	for a in $$root/lib/libsysheap/*/*.a; do \
+		if strings -a $$a | grep -qF '$(CURDIR)'; then \
+			echo "test-install: $$a carries the build path $(CURDIR)"; exit 1; fi; \
+	done; \
 	grep -qx 'SYS_HEAP_HARDENING=[0-4]' $$root/lib/libsysheap/host/sysheap_options.txt || \
 		{ echo "test-install: sysheap_options.txt does not record SYS_HEAP_HARDENING"; exit 1; }; \
 	other=$$(sed -n 's/^SYS_HEAP_HARDENING=//p' $$root/lib/libsysheap/host/sysheap_options.txt); \
@@ -112,4 +116,4 @@ test-install:
 		{ cat $(BUILD)/install-test/mismatch.log; echo "test-install: the option mismatch failed without naming the option"; exit 1; }; \
 	$(TARGET_CC) $(call target_flags,cortex-m4) -I$$root/include/libsysheap -c \
 		$(BUILD)/install-test/use.c -o $(BUILD)/install-test/use-m4.o; \
-	echo "test-install: 2 passed, 0 failed"
+	echo "test-install: 3 passed, 0 failed"
