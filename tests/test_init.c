@@ -459,6 +459,12 @@ static void test_unformatted(void)
 	static uint8_t region[1024];
 	struct sys_heap never = { NULL, region, sizeof(region), 0u };
 
+	/* The kinds have names for reports; anything else is UNKNOWN. */
+	CHECK(strcmp(sys_heap_error_name(SYS_HEAP_ERR_UNFORMATTED), "UNFORMATTED") == 0);
+	CHECK(strcmp(sys_heap_error_name(SYS_HEAP_ERR_SBRK), "SBRK") == 0);
+	CHECK(strcmp(sys_heap_error_name(SYS_HEAP_ERR_DOUBLE_FREE), "DOUBLE_FREE") == 0);
+	CHECK(strcmp(sys_heap_error_name((enum sys_heap_error)99), "UNKNOWN") == 0);
+
 	if (&test_default_hook_calls == NULL) {
 		harness_skip("unformatted heap: the default hook here halts");
 		return;
