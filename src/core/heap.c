@@ -245,31 +245,35 @@ SYSHEAP_INLINE void *alloc_block(struct sys_heap *heap, struct z_heap *h, size_t
 		return NULL;
 	}
 	chunksz_t size = bytes_to_chunksz(h, bytes);
-	void *mem;
+#if HARDENING_POISON
+again:;
+#endif
+	chunkid_t c = take_chunk(h, size, loops, best_fit);
 
-	/* block_hand_out() fails only at level POISON, for a chunk written
-	 * while free: reported, and kept out of circulation. The request is
-	 * then served from another chunk, so the caller never mistakes the
-	 * error for running out of memory. Below POISON this is no loop. */
-	do {
-		chunkid_t c = take_chunk(h, size, loops, best_fit);
+	if (SYSHEAP_UNLIKELY(c == 0u)) {
+		return NULL;
+	}
+	chunksz_t have = chunk_size(h, c);
+	chunksz_t rest = have - size;
 
-		if (SYSHEAP_UNLIKELY(c == 0u)) {
-			return NULL;
-		}
-		chunksz_t have = chunk_size(h, c);
-		chunksz_t rest = have - size;
+	if (rest >= min_chunk_size(h)) {
+		/* c was free, so both its neighbours are used: the rest is filed
+		 * as it is, with nothing to merge. */
+		chunk_resize(h, c + size, rest, false);
+		list_add(h, c + size, rest);
+		have = size;
+	}
+	chunk_resize(h, c, have, true);
+	void *mem = block_hand_out(heap, h, c, have, bytes, caller, site);
 
-		if (rest >= min_chunk_size(h)) {
-			/* c was free, so both its neighbours are used: the rest
-			 * is filed as it is, with nothing to merge. */
-			chunk_resize(h, c + size, rest, false);
-			list_add(h, c + size, rest);
-			have = size;
-		}
-		chunk_resize(h, c, have, true);
-		mem = block_hand_out(heap, h, c, have, bytes, caller, site);
-	} while (HARDENING_POISON && mem == NULL);
+#if HARDENING_POISON
+	/* Only a chunk written while free fails: reported, and kept out of
+	 * circulation. Serve the request from another chunk, so the caller
+	 * never mistakes the error for running out of memory. */
+	if (mem == NULL) {
+		goto again;
+	}
+#endif
 	return notify_alloc(heap, mem, bytes);
 }
 
