@@ -10,7 +10,7 @@
  *     SYS_HEAP_STATS=1 SYS_HEAP_TRACE_CALLERS=0 SYS_HEAP_LISTENERS=0
  *
  * (one line). libsysheap.a defines the one symbol for the options it was
- * built with (src/link_check.c), so a firmware compiled with other values
+ * built with (src/core/link_check.c), so a firmware compiled with other values
  * of any option that changes the sizing macros or the heap layout fails to
  * link with an `undefined reference` naming its own values; the options the
  * archive was built with are in `sysheap_options.txt` next to it.
