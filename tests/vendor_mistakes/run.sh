@@ -84,6 +84,10 @@ expect_run good 0 "vendor-app: ok"
 compile "$out/app_h2.o" tests/vendor_mistakes/app.c -DSYS_HEAP_HARDENING=2
 link options "$out/app_h2.o" "$out/startup.o" $vendor/STM32F405RGTX_FLASH.ld "$libc_script" ""
 expect_link_error options "undefined reference to \`libsysheap built with SYS_HEAP_HARDENING=2 "
+# ... and the same under -flto: the reference survives link-time optimisation.
+compile "$out/app_h2_lto.o" tests/vendor_mistakes/app.c -DSYS_HEAP_HARDENING=2 -flto
+link options_lto "$out/app_h2_lto.o" "$out/startup.o" $vendor/STM32F405RGTX_FLASH.ld "$libc_script" "" -flto
+expect_link_error options_lto "undefined reference to \`libsysheap built with SYS_HEAP_HARDENING=2 "
 
 # 2. Reset_Handler without sys_heap_init_all().
 link no_init "$out/app.o" "$out/startup_no_init.o" $vendor/STM32F405RGTX_FLASH.ld "$libc_script" ""
