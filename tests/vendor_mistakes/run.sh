@@ -96,6 +96,10 @@ expect_run no_init 1 "sys_heap error UNFORMATTED (8): heap app_heap"
 # 3. The script without INCLUDE sysheap_registry.ld.
 link no_registry "$out/app.o" "$out/startup.o" "$out/no_registry.ld" "$libc_script" ""
 expect_link_error no_registry "SYS_HEAP_DEFINE needs INCLUDE sysheap_registry.ld in the linker script"
+# ... also when Reset_Handler lacks sys_heap_init_all(), so nothing of the
+# registry's own code is linked.
+link no_registry_no_init "$out/app.o" "$out/startup_no_init.o" "$out/no_registry.ld" "$libc_script" ""
+expect_link_error no_registry_no_init "SYS_HEAP_DEFINE needs INCLUDE sysheap_registry.ld in the linker script"
 
 # 4. No -T sysheap_libc.ld.
 link no_libc_script "$out/app.o" "$out/startup.o" $vendor/STM32F405RGTX_FLASH.ld "" ""
