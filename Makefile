@@ -17,7 +17,11 @@ endif
 
 WARN        := -Wall -Wextra -Werror
 SRC_WARN    := $(WARN) -Wconversion -Wshadow -Wstrict-prototypes -Wmissing-prototypes
-SRC_CFLAGS  := -std=c11 -ffreestanding -fno-strict-aliasing $(SRC_WARN) -Iinclude -Isrc/core $(CONFIG_DEFS)
+# The archives name their sources relative to the tree (./src/...), so
+# they carry no path of the machine that built them (test-install checks).
+PREFIX_MAP  := -ffile-prefix-map=$(CURDIR)=.
+SRC_CFLAGS  := -std=c11 -ffreestanding -fno-strict-aliasing $(SRC_WARN) -Iinclude -Isrc/core \
+	$(PREFIX_MAP) $(CONFIG_DEFS)
 
 # Every mk/ fragment adds the targets it owns to these lists.
 TEST_TARGETS :=
@@ -33,6 +37,7 @@ include mk/lib.mk
 -include mk/vendor.mk
 -include mk/fault.mk
 -include mk/tools.mk
+-include mk/vendor_mistakes.mk
 
 .PHONY: all test clean help
 # Plain `make` builds the libraries and installs nothing: no `deps` here

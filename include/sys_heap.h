@@ -41,6 +41,7 @@
 #include <stdint.h>
 
 #include "sys_heap_config.h"
+#include "sys_heap_link_check.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -69,6 +70,17 @@ enum sys_heap_error {
 	SYS_HEAP_ERR_USE_AFTER_FREE = 6,
 	/** sys_heap_validate() failed on entry to an operation (level FULL). */
 	SYS_HEAP_ERR_CORRUPT_HEAP = 7,
+	/** The heap was given a region but never formatted: a SYS_HEAP_DEFINE()
+	 *  heap used before sys_heap_init_all() ran, or in firmware whose
+	 *  startup code never calls it. Reported to the default hook (an
+	 *  unformatted heap has no hook of its own, nor statistics); the call
+	 *  then returns NULL or does nothing. */
+	SYS_HEAP_ERR_UNFORMATTED = 8,
+	/** Something called `_sbrk`, which would hand out the system heap's
+	 *  memory a second time (the libc glue binds every `_sbrk` reference to
+	 *  a trap, ld/sysheap_libc.ld). Reported against the system heap to the
+	 *  default hook, with `mem` NULL; `_sbrk` then fails with ENOMEM. */
+	SYS_HEAP_ERR_SBRK = 9,
 };
 
 /**
@@ -99,10 +111,15 @@ struct sys_heap {
 	/** The formatted descriptor inside the region; NULL until
 	 *  sys_heap_init() succeeds. */
 	struct z_heap *heap;
-	/** Region given to the last init (or to the static definition). */
+	/** Region of the formatted heap, or of a SYS_HEAP_DEFINE() heap not
+	 *  formatted yet; NULL after a failed init. */
 	void *init_mem;
 	/** Length of that region in bytes. */
 	size_t init_bytes;
+	/** Errors detected on this heap since its init, whatever its hook did
+	 *  with them; read it through sys_heap_runtime_stats_get(). Kept in
+	 *  the handle, off the allocator's hot data. */
+	size_t error_count;
 };
 
 /** Runtime statistics of one heap. Each figure counts whole chunks, headers
@@ -111,6 +128,9 @@ struct sys_memory_stats {
 	size_t free_bytes;          /**< Bytes in free chunks. */
 	size_t allocated_bytes;     /**< Bytes in live blocks. */
 	size_t max_allocated_bytes; /**< Peak of allocated_bytes since init or reset. */
+	/** Errors detected on this heap since init, whatever its hook did with
+	 *  them (the silent hook included). Not cleared by reset_max. */
+	size_t error_count;
 };
 
 /** Search effort for sys_heap_alloc_effort(). */
@@ -184,7 +204,10 @@ bool sys_heap_init_with(struct sys_heap *heap, void *mem, size_t bytes,
  *
  * @return memory aligned to ::SYS_HEAP_NATURAL_ALIGN (or the heap's
  * granule), or NULL for 0 bytes, a request that does not fit (SIZE_MAX
- * included), or an unformatted heap. O(1): at most ::SYS_HEAP_ALLOC_LOOPS
+ * included), or a heap whose init failed. A heap with a region but never
+ * formatted (a SYS_HEAP_DEFINE() heap before sys_heap_init_all()) is
+ * reported to the default hook as ::SYS_HEAP_ERR_UNFORMATTED, then NULL.
+ * O(1): at most ::SYS_HEAP_ALLOC_LOOPS
  * list entries are examined.
  */
 void *sys_heap_alloc(struct sys_heap *heap, size_t bytes);
@@ -253,7 +276,9 @@ size_t sys_heap_usable_size(struct sys_heap *heap, void *mem);
  *
  * O(number of chunks). Meant for tests and debug builds.
  *
- * @return true when the heap is consistent, or unformatted.
+ * @return true when the heap is consistent, or was never given a region
+ * (zeroed, or its init failed); false for a heap that has a region but was
+ * never formatted (a SYS_HEAP_DEFINE() heap before sys_heap_init_all()).
  */
 bool sys_heap_validate(struct sys_heap *heap);
 
@@ -286,15 +311,52 @@ typedef void (*sys_heap_walker_t)(void *ctx, void *mem, size_t bytes, bool used)
 void sys_heap_walk(struct sys_heap *heap, sys_heap_walker_t walker, void *ctx);
 
 /**
- * Set the heap's error hook; NULL restores the default. The default,
- * sys_heap_default_error_hook(), does nothing. Boards override it (it is
- * a weak symbol) to report and halt. O(1).
+ * Set the heap's error hook; NULL restores the default,
+ * sys_heap_default_error_hook(). Every error is counted in the heap's
+ * statistics (sys_memory_stats::error_count) before the hook runs. A hook
+ * that returns lets the call carry on as documented: free and realloc
+ * leave the block alone, an allocation that met a corrupt free chunk
+ * keeps that chunk out of circulation and serves the request from another
+ * one, so an error is never mistaken for running out of memory. O(1).
  */
 void sys_heap_set_error_hook(struct sys_heap *heap, sys_heap_error_hook_t hook);
 
-/** The default error hook (weak: define your own to replace it). */
+/**
+ * The default error hook. It is not silent:
+ * - on ARMv7-M and ARMv8-M Mainline cores with a debugger attached
+ *   (DHCSR.C_DEBUGEN set) it stops at a `bkpt` first, in the frame of the
+ *   heap call that found the error;
+ * - then it calls sys_heap_fatal_error().
+ *
+ * Weak: a firmware may define its own (the boards in this repository print
+ * a report and abort). Silence is an explicit choice:
+ * `sys_heap_set_error_hook(heap, sys_heap_silent_error_hook)`.
+ */
 void sys_heap_default_error_hook(struct sys_heap *heap, void *mem,
 				 enum sys_heap_error error, void *caller);
+
+/**
+ * What the default error hook ends in. The library's versions (weak,
+ * define your own to replace them):
+ * - Cortex-M targets: `udf` (__builtin_trap()), which raises a HardFault
+ *   (or a UsageFault when enabled), so the firmware's fault handler and
+ *   watchdog see it;
+ * - the host library: one line on stderr, then abort().
+ *
+ * Arguments as for ::sys_heap_error_hook_t. If it returns, the heap call
+ * returns as documented for a refused pointer.
+ */
+void sys_heap_fatal_error(struct sys_heap *heap, void *mem, enum sys_heap_error error,
+			  void *caller);
+
+/** A hook that does nothing: errors are only counted in the statistics.
+ *  Install it where running on after an error is wanted. */
+void sys_heap_silent_error_hook(struct sys_heap *heap, void *mem, enum sys_heap_error error,
+				void *caller);
+
+/** The name of an error kind without its prefix ("DOUBLE_FREE"), or
+ *  "UNKNOWN". For reports. */
+const char *sys_heap_error_name(enum sys_heap_error error);
 
 /** Where an allocation was made, for SYS_HEAP_ALLOC_HERE(). */
 struct sys_heap_site {

@@ -6,7 +6,12 @@
  * Makefile passes `make VAR=value` through for the ones named below) or by
  * defining it before including `sys_heap.h`. The library and the firmware
  * that uses it must agree on every option, so set them in one place: the
- * Makefile's `CONFIG_DEFS`.
+ * Makefile's `CONFIG_DEFS`. The link checks the ones that change the
+ * sizing macros or the heap layout (HARDENING, HEADER_FORMAT, STATS,
+ * TRACE_CALLERS, LISTENERS): a firmware compiled with other values fails
+ * with an undefined reference to `libsysheap built with <its values>`
+ * (sys_heap_link_check.h). `sysheap_options.txt`, installed next to each
+ * archive, lists the values the archive was built with.
  */
 #ifndef SYS_HEAP_CONFIG_H
 #define SYS_HEAP_CONFIG_H

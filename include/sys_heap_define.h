@@ -34,10 +34,18 @@
  * alignment or granule that is not a power of two, a granule above 4096:
  * each is a `_Static_assert` naming the heap.
  *
- * **Forgotten linker fragment.** sys_heap_init_all() refers to
- * `__sysheap_registry_start`/`__sysheap_registry_end`; without the
- * fragment the link fails with an undefined reference to them rather than
- * running with unformatted heaps.
+ * **Forgotten linker fragment.** Every SYS_HEAP_DEFINE() refers to a
+ * symbol that only `ld/sysheap_registry.ld` defines, so without the
+ * fragment the link fails, whether or not sys_heap_init_all() is called:
+ *
+ *     undefined reference to `SYS_HEAP_DEFINE needs INCLUDE sysheap_registry.ld in the linker script'
+ *
+ * **Forgotten init call.** A heap whose startup code never called
+ * sys_heap_init_all() is not formatted on first use: the first allocation
+ * or free on it is reported to the default error hook as
+ * ::SYS_HEAP_ERR_UNFORMATTED (which stops the firmware), and
+ * sys_heap_validate() returns false for it. The system heap of the libc
+ * glue is the exception: it is formatted by its first allocation.
  */
 #ifndef SYS_HEAP_DEFINE_H
 #define SYS_HEAP_DEFINE_H
@@ -96,6 +104,12 @@ size_t sys_heap_static_count(void);
 const struct sys_heap_static *sys_heap_static_at(size_t index);
 
 /** @cond INTERNAL */
+/* Defined by ld/sysheap_registry.ld: every SYS_HEAP_DEFINE() refers to it
+ * (at no cost, sys_heap_link_check.h), so a linker script without the
+ * fragment fails to link with this name as the message, whether or not
+ * the firmware calls sys_heap_init_all(). */
+#define Z_SYS_HEAP_REGISTRY_SYMBOL "SYS_HEAP_DEFINE needs INCLUDE sysheap_registry.ld in the linker script"
+
 #ifdef __cplusplus
 #define Z_SYS_HEAP_STATIC_ASSERT(cond, msg) static_assert(cond, msg)
 #define Z_SYS_HEAP_NULL nullptr
@@ -120,9 +134,10 @@ const struct sys_heap_static *sys_heap_static_at(size_t index);
 				 "SYS_HEAP_DEFINE(" #name "): size below SYS_HEAP_MIN_BYTES"); \
 	Z_SYS_HEAP_STATIC_ASSERT(Z_SYS_HEAP_IS_POW2((size_t)(align)),                  \
 				 "SYS_HEAP_DEFINE(" #name "): alignment not a power of two"); \
+	Z_SYS_HEAP_LINK_REQUIRE(Z_SYS_HEAP_REGISTRY_SYMBOL);                          \
 	static uint8_t z_sys_heap_buf_##name[(bytes)]                                \
 		__attribute__((__section__(sect), __aligned__(align)));                     \
-	struct sys_heap name = { Z_SYS_HEAP_NULL, z_sys_heap_buf_##name, (bytes) };   \
+	struct sys_heap name = { Z_SYS_HEAP_NULL, z_sys_heap_buf_##name, (bytes), 0u }; \
 	__attribute__((__section__(".sysheap.registry." #name), __used__,                    \
 		       __aligned__(__alignof__(struct sys_heap_static))))                 \
 	static const struct sys_heap_static z_sys_heap_desc_##name = {               \

@@ -63,6 +63,12 @@
 extern "C" {
 #endif
 
+/** @cond INTERNAL */
+/* Defined by ld/sysheap_libc.ld and referred to by the glue at no cost, so
+ * that a link without the script says so in these words. */
+#define Z_SYS_HEAP_LIBC_SCRIPT_SYMBOL "the libc glue needs -T sysheap_libc.ld after the linker script"
+/** @endcond */
+
 /**
  * The "page" of valloc() and pvalloc(): their alignment, and pvalloc's
  * size granule. 4096, as in newlib. Only these two calls use it, and the

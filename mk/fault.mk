@@ -89,12 +89,25 @@ endif
 
 # hook_test: the default hook itself, at the default level, with the
 # per-CPU library: a double free must print the report and exit 1.
+# trap_test: the same program with only the library's default hook and
+# fatal hook: the double free must end in a fault (udf), which the boards'
+# fault handler turns into exit status 131 (HardFault), not in a return.
 FW_SRCS_hook_test := tests/fault/hook_test.c boards/common/error_hook.c
+FW_SRCS_trap_test := tests/fault/hook_test.c
+# $(call trap_test_rules,board): the boards' link without their fatal hook.
+define trap_test_rules
+$(BUILD)/$(1)/trap_test.elf: $(filter-out %/boards/common/error_hook.o,$(call fw_objs,$(1),trap_test)) \
+		$(BUILD)/$($(1)_CPU)/libsysheap.a $($(1)_LDSCRIPT) $(FW_LINK_DEPS)
+	$$(TARGET_CC) $$(call target_flags,$($(1)_CPU)) $$(FW_LDFLAGS) -T $($(1)_LDSCRIPT) \
+		-Wl,-Map=$$@.map $$(filter %.o %.a,$$^) -o $$@
+endef
 ifdef FAULT_FW_OK
 $(foreach b,$(FAULT_QEMU_BOARDS),$(eval $(call firmware_rules,$(b),hook_test)))
+$(foreach b,$(FAULT_QEMU_BOARDS),$(eval $(call trap_test_rules,$(b))))
 endif
 
-FAULT_FW = $(foreach b,$(FAULT_QEMU_BOARDS),$(BUILD)/$(b)/hook_test.elf) $(foreach b,$(FAULT_QEMU_BOARDS),\
+FAULT_FW = $(foreach b,$(FAULT_QEMU_BOARDS),$(BUILD)/$(b)/hook_test.elf $(BUILD)/$(b)/trap_test.elf) \
+	$(foreach b,$(FAULT_QEMU_BOARDS),\
 	$(foreach l,$(FAULT_LEVELS),$(BUILD)/$(b)/fault_l$(l).elf))
 
 # ---- running ---------------------------------------------------------------
@@ -112,6 +125,14 @@ fault_host_platform = --platform "host $(if $(filter m32,$(1)),32,64)-bit" \
 fault_qemu_platform = --platform "$(1) ($($(1)_CPU), QEMU)" \
 	$(foreach l,$(FAULT_LEVELS),$(BUILD)/$(1)/fault_l$(l).log)
 
+# $(call fault_hook_run,board,firmware,status,console regex,what passing means):
+# one line of hook_test.results.
+fault_hook_run = if sh tools/qemu_run.sh -q -e $(3) -t 60 -l $(BUILD)/$(1)/$(2).log \
+			$($(1)_QEMU) $(BUILD)/$(1)/$(2).elf && grep -q '$(strip $(4))' $(BUILD)/$(1)/$(2).log; \
+		then echo "PASS $(1) $(2): $(strip $(5))" >>$(FAULT_DIR)/hook_test.results; \
+		else echo "FAIL $(1) $(2): not exit $(3) with '$(strip $(4))' in $(BUILD)/$(1)/$(2).log" \
+			>>$(FAULT_DIR)/hook_test.results; fi;
+
 .PHONY: test-fault fault-matrix
 TEST_TARGETS += test-fault
 
@@ -123,14 +144,10 @@ test-fault: $(FAULT_HOST_BINS) $(if $(FAULT_FW_OK),$(FAULT_FW))
 	@$(foreach b,$(FAULT_QEMU_BOARDS),$(foreach l,$(FAULT_LEVELS),\
 		sh tools/qemu_run.sh -q -s -t $(FAULT_TIMEOUT) -l $(BUILD)/$(b)/fault_l$(l).log \
 			$($(b)_QEMU) $(BUILD)/$(b)/fault_l$(l).elf || true;))
-	@$(foreach b,$(FAULT_QEMU_BOARDS),\
-		if sh tools/qemu_run.sh -q -e 1 -t 60 -l $(BUILD)/$(b)/hook_test.log \
-			$($(b)_QEMU) $(BUILD)/$(b)/hook_test.elf && \
-		   grep -q '^sys_heap error DOUBLE_FREE (2): heap hook_heap 0x' $(BUILD)/$(b)/hook_test.log; \
-		then echo "PASS $(b) hook_test: the default hook reported and aborted" \
-			>>$(FAULT_DIR)/hook_test.results; \
-		else echo "FAIL $(b) hook_test: no default-hook report and exit 1 in $(BUILD)/$(b)/hook_test.log" \
-			>>$(FAULT_DIR)/hook_test.results; fi;)
+	@$(foreach b,$(FAULT_QEMU_BOARDS),$(call fault_hook_run,$(b),hook_test,1,\
+		^sys_heap error DOUBLE_FREE (2): heap hook_heap 0x,the default hook reported and aborted))
+	@$(foreach b,$(FAULT_QEMU_BOARDS),$(call fault_hook_run,$(b),trap_test,131,\
+		^fatal: exception 00000003 at pc ,the library's default hook trapped (HardFault)))
 	@$(PYTHON) tests/fault/matrix.py --extra-results $(FAULT_DIR)/hook_test.results \
 		$(foreach v,$(FAULT_HOST_VARIANTS),$(call fault_host_platform,$(v))) \
 		$(foreach b,$(FAULT_QEMU_BOARDS),$(call fault_qemu_platform,$(b)))

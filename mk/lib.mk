@@ -10,18 +10,48 @@ TARGET_LIB_SRCS := $(LIB_SRCS) $(sort $(wildcard src/lock/*.c))
 LIB_HDRS := $(wildcard include/*.h src/*.h src/core/*.h src/diag/*.h)
 HOST_LIB_CFLAGS ?= -O2 -g
 
+# The host library ends the default error hook with a line on stderr
+# (boards/host/fatal_host.c) instead of src/'s freestanding trap.
+HOST_LIB_SRCS := $(filter-out src/core/fatal_trap.c,$(LIB_SRCS)) boards/host/fatal_host.c
+
 HOST_LIB := $(BUILD)/host/libsysheap.a
 CPU_LIBS := $(foreach c,$(CPUS),$(BUILD)/$(c)/libsysheap.a)
 
+# Next to each archive, the options it was built with: the ones the
+# firmware must be compiled with (include/sys_heap_link_check.h).
+LIB_OPTION_FILES := $(BUILD)/host/sysheap_options.txt $(foreach c,$(CPUS),$(BUILD)/$(c)/sysheap_options.txt)
+
 ALL_TARGETS += lib
 .PHONY: lib
-lib: $(HOST_LIB) $(CPU_LIBS)
+lib: $(HOST_LIB) $(CPU_LIBS) $(LIB_OPTION_FILES)
+
+# $(call lib_options_file,cc): the text of sysheap_options.txt, from the
+# preprocessor's view of the options symbol.
+lib_options_file = { \
+	echo "\# The options libsysheap.a in this directory was built with. Compile the"; \
+	echo "\# firmware with the same values (include/sys_heap_config.h): any other value"; \
+	echo "\# fails the link with an undefined reference to 'libsysheap built with ...'."; \
+	printf '\043include "sys_heap_link_check.h"\nZ_SYS_HEAP_OPTIONS_SYMBOL\n' | \
+		$(1) -E -P -Iinclude $(CONFIG_DEFS) -x c - | tail -n 1 | sed 's/" *"//g; s/"//g' | \
+		tr ' ' '\n' | grep '='; \
+	echo "CONFIG_DEFS=$(strip $(CONFIG_DEFS))"; }
+$(BUILD)/host/sysheap_options.txt: $(LIB_HDRS)
+	@mkdir -p $(@D)
+	@$(call lib_options_file,$(HOST_CC)) >$@
+$(BUILD)/%/sysheap_options.txt: $(LIB_HDRS)
+	@mkdir -p $(@D)
+	@$(call lib_options_file,$(TARGET_CC)) >$@
 
 $(BUILD)/host/obj/%.o: src/%.c $(LIB_HDRS)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(SRC_CFLAGS) $(HOST_LIB_CFLAGS) -c $< -o $@
 
-$(HOST_LIB): $(patsubst src/%.c,$(BUILD)/host/obj/%.o,$(LIB_SRCS))
+$(BUILD)/host/obj/boards/host/%.o: boards/host/%.c $(LIB_HDRS)
+	@mkdir -p $(@D)
+	$(HOST_CC) -std=c11 $(WARN) -Iinclude $(PREFIX_MAP) $(CONFIG_DEFS) $(HOST_LIB_CFLAGS) -c $< -o $@
+
+$(HOST_LIB): $(patsubst src/%.c,$(BUILD)/host/obj/%.o,$(filter src/%,$(HOST_LIB_SRCS))) \
+		$(patsubst %.c,$(BUILD)/host/obj/%.o,$(filter boards/%,$(HOST_LIB_SRCS)))
 	@rm -f $@
 	$(HOST_AR) rcs $@ $^
 
@@ -50,7 +80,8 @@ test-install:
 	@set -e; root=$(BUILD)/install-test/usr; \
 	for f in include/libsysheap/sys_heap.h include/libsysheap/sys_heap_define.h \
 		 lib/libsysheap/ld/sysheap_registry.ld lib/libsysheap/host/libsysheap.a \
-		 $(foreach c,$(CPUS),lib/libsysheap/$(c)/libsysheap.a); do \
+		 lib/libsysheap/host/sysheap_options.txt \
+		 $(foreach c,$(CPUS),lib/libsysheap/$(c)/libsysheap.a lib/libsysheap/$(c)/sysheap_options.txt); do \
 		[ -f $$root/$$f ] || { echo "test-install: $$f missing"; exit 1; }; \
 	done; \
 	printf '#include <sys_heap.h>\nstatic char b[4096];\nint main(void){struct sys_heap h;sys_heap_init(&h,b,sizeof b);void*p=sys_heap_alloc(&h,100);int ok=p!=0&&sys_heap_validate(&h);sys_heap_free(&h,p);return ok?0:1;}\n' \
@@ -58,6 +89,20 @@ test-install:
 	$(HOST_CC) -I$$root/include/libsysheap $(BUILD)/install-test/use.c \
 		$$root/lib/libsysheap/host/libsysheap.a -o $(BUILD)/install-test/use; \
 	$(BUILD)/install-test/use; \
+	for a in $$root/lib/libsysheap/*/*.a; do \
+		if strings -a $$a | grep -qF '$(CURDIR)'; then \
+			echo "test-install: $$a carries the build path $(CURDIR)"; exit 1; fi; \
+	done; \
+	grep -qx 'SYS_HEAP_HARDENING=[0-4]' $$root/lib/libsysheap/host/sysheap_options.txt || \
+		{ echo "test-install: sysheap_options.txt does not record SYS_HEAP_HARDENING"; exit 1; }; \
+	other=$$(sed -n 's/^SYS_HEAP_HARDENING=//p' $$root/lib/libsysheap/host/sysheap_options.txt); \
+	other=$$(( (other + 1) % 5 )); \
+	if $(HOST_CC) -DSYS_HEAP_HARDENING=$$other -I$$root/include/libsysheap $(BUILD)/install-test/use.c \
+		$$root/lib/libsysheap/host/libsysheap.a -o $(BUILD)/install-test/use-mismatch \
+		>$(BUILD)/install-test/mismatch.log 2>&1; then \
+		echo "test-install: a program built with SYS_HEAP_HARDENING=$$other linked against the other archive"; exit 1; fi; \
+	grep -q "undefined reference to .libsysheap built with SYS_HEAP_HARDENING=$$other " $(BUILD)/install-test/mismatch.log || \
+		{ cat $(BUILD)/install-test/mismatch.log; echo "test-install: the option mismatch failed without naming the option"; exit 1; }; \
 	$(TARGET_CC) $(call target_flags,cortex-m4) -I$$root/include/libsysheap -c \
 		$(BUILD)/install-test/use.c -o $(BUILD)/install-test/use-m4.o; \
-	echo "test-install: 1 passed, 0 failed"
+	echo "test-install: 3 passed, 0 failed"

@@ -38,7 +38,7 @@ LIBC_GLUE_CFLAGS := $(SRC_CFLAGS)
 # -funwind-tables: an exception thrown by std::__throw_bad_alloc() (or a
 # new_handler) unwinds through operator new, which has no cleanups.
 LIBC_GLUE_CXXFLAGS := -std=c++17 -fno-exceptions -fno-rtti -funwind-tables \
-	$(WARN) -Wconversion -Wshadow -Iinclude $(CONFIG_DEFS)
+	$(WARN) -Wconversion -Wshadow -Iinclude $(PREFIX_MAP) $(CONFIG_DEFS)
 
 # $(call libc_glue,cpu,libc)
 libc_glue = $(BUILD)/$(1)/libsysheap_libc_$(2).a
@@ -204,7 +204,8 @@ LIBC_CHECKS += libc-run-$(1)-$(2)-$(3)-$(4) libc-map-$(1)-$(2)-$(3)-$(4)
 endef
 
 # The tripwire (link-only, on the first board): a firmware that calls sbrk
-# links without it, and must fail to link with it, naming the tripwire.
+# links with it turned off, and must fail to link by default, naming the
+# tripwire on the first line of the linker's output.
 # picolibc's sbrk wants picolibc.ld's heap symbols: give it the boards'.
 LIBC_SBRK_DEFS_picolibc := -Wl,--defsym=__heap_start=__sbrk_start__ -Wl,--defsym=__heap_end=__sbrk_end__
 
@@ -214,18 +215,19 @@ define libc_tripwire_rules
 libc-tripwire-$(1)-$(2): $(call libc_prog_objs,$(1),$(2),sbrk_user,gc) \
 		$(call libc_glue,$($(1)_CPU),$(2)) $(BUILD)/$($(1)_CPU)/libsysheap.a
 	@$(call libc_link_cmd,$(1),$(2),sbrk_user,gc,,-T sysheap_libc.ld) $(LIBC_SBRK_DEFS_$(2)) \
+		-Wl,--defsym=SYS_HEAP_LIBC_TRIPWIRE=0 \
 		$$(filter %.o %.a,$$^) -o $(BUILD)/$(1)/libc-$(2)/tripwire-off.elf \
 		>$(BUILD)/$(1)/libc-$(2)/tripwire-off.log 2>&1 || \
 		{ cat $(BUILD)/$(1)/libc-$(2)/tripwire-off.log; \
 		  echo "FAIL tripwire $(1) $(2): the sbrk user does not link even without the tripwire"; exit 1; }
 	@if $(call libc_link_cmd,$(1),$(2),sbrk_user,gc,,-T sysheap_libc.ld) $(LIBC_SBRK_DEFS_$(2)) \
-		-Wl,--defsym=SYS_HEAP_LIBC_TRIPWIRE=1 $$(filter %.o %.a,$$^) \
+		$$(filter %.o %.a,$$^) \
 		-o $(BUILD)/$(1)/libc-$(2)/tripwire-on.elf >$(BUILD)/$(1)/libc-$(2)/tripwire-on.log 2>&1; then \
 		echo "FAIL tripwire $(1) $(2): linked although libc's sbrk is in"; exit 1; fi
-	@grep -q 'SYS_HEAP_LIBC_TRIPWIRE: the C library' $(BUILD)/$(1)/libc-$(2)/tripwire-on.log || \
+	@head -n 1 $(BUILD)/$(1)/libc-$(2)/tripwire-on.log | grep -q 'SYS_HEAP_LIBC_TRIPWIRE: the C library' || \
 		{ cat $(BUILD)/$(1)/libc-$(2)/tripwire-on.log; \
-		  echo "FAIL tripwire $(1) $(2): the link failed, but not on the tripwire"; exit 1; }
-	@echo "PASS tripwire $(1) $(2): sbrk user links without it, fails with it"
+		  echo "FAIL tripwire $(1) $(2): the link failed, but its first line is not the tripwire"; exit 1; }
+	@echo "PASS tripwire $(1) $(2): sbrk user links with it off, fails on it by default"
 LIBC_CHECKS += libc-tripwire-$(1)-$(2)
 endef
 

@@ -56,10 +56,11 @@ install: lib $(PKG_FILES)
 		$(DESTDIR)$(PREFIX)/lib/cmake/sysheap
 	install -m 644 include/*.h $(DESTDIR)$(PREFIX)/include/libsysheap/
 	install -m 644 ld/*.ld $(DESTDIR)$(PREFIX)/lib/libsysheap/ld/
-	install -m 644 $(HOST_LIB) $(DESTDIR)$(PREFIX)/lib/libsysheap/host/
+	install -m 644 $(HOST_LIB) $(BUILD)/host/sysheap_options.txt $(DESTDIR)$(PREFIX)/lib/libsysheap/host/
 	set -e; for c in $(CPUS); do \
 		install -d $(DESTDIR)$(PREFIX)/lib/libsysheap/$$c; \
-		install -m 644 $(BUILD)/$$c/libsysheap*.a $(DESTDIR)$(PREFIX)/lib/libsysheap/$$c/; \
+		install -m 644 $(BUILD)/$$c/libsysheap*.a $(BUILD)/$$c/sysheap_options.txt \
+			$(DESTDIR)$(PREFIX)/lib/libsysheap/$$c/; \
 	done
 	install -m 644 $(filter %.pc,$(PKG_FILES)) $(DESTDIR)$(PREFIX)/lib/pkgconfig/
 	install -m 644 $(PKG_DIR)/sysheap-config.cmake $(DESTDIR)$(PREFIX)/lib/cmake/sysheap/

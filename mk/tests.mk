@@ -152,3 +152,23 @@ test-configs:
 	done; \
 	echo "test-configs: $$(( $(words $(TEST_CONFIGS)) - failed )) passed, $$failed failed"; \
 	[ $$failed -eq 0 ]
+
+# The host library's default error hook is not silent: a double free in a
+# program with no hook of its own prints one line on stderr and aborts
+# (tests/default_hook/double_free.c against build/host/libsysheap.a).
+TEST_TARGETS += test-default-hook
+.PHONY: test-default-hook
+TEST_DEFAULT_HOOK_DIR := $(BUILD)/host/default-hook
+test-default-hook: $(HOST_LIB)
+	@mkdir -p $(TEST_DEFAULT_HOOK_DIR)
+	@$(HOST_CC) $(TEST_CFLAGS) tests/default_hook/double_free.c $(HOST_LIB) \
+		-o $(TEST_DEFAULT_HOOK_DIR)/double_free
+	@status=0; sh -c 'exec "$$0" >"$$1" 2>"$$2"' $(TEST_DEFAULT_HOOK_DIR)/double_free \
+		$(TEST_DEFAULT_HOOK_DIR)/out.log $(TEST_DEFAULT_HOOK_DIR)/err.log 2>/dev/null || status=$$?; \
+	failed=0; \
+	if [ $$status -ne 134 ]; then echo "FAIL default hook: exit status $$status, not 134 (abort)"; failed=$$((failed + 1)); fi; \
+	if [ "$$(wc -l <$(TEST_DEFAULT_HOOK_DIR)/err.log)" -ne 1 ] || \
+	   ! grep -q '^sys_heap error DOUBLE_FREE (2): heap ' $(TEST_DEFAULT_HOOK_DIR)/err.log; then \
+		echo "FAIL default hook: stderr is not the one report line:"; cat $(TEST_DEFAULT_HOOK_DIR)/err.log; \
+		failed=$$((failed + 1)); fi; \
+	echo "test-default-hook: $$((2 - failed)) passed, $$failed failed"; [ $$failed -eq 0 ]

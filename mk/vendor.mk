@@ -11,8 +11,8 @@
 # console ("N passed, 0 failed") and its link map (no libc allocator).
 #
 # Other fragments add their own checks by appending phony targets to
-# VENDOR_CHECKS; test-vendor runs them all, and test-vendor-mistakes too
-# when some fragment defines it.
+# VENDOR_CHECKS; test-vendor runs them all (mk/vendor_mistakes.mk adds
+# test-vendor-mistakes).
 #
 # Outputs: build/vendor-test/<libc>/vendor.elf (.map, .log).
 
@@ -83,8 +83,6 @@ $(foreach f,nano picolibc,$(eval $(call vendor_rules,$(f))))
 TEST_TARGETS += test-vendor
 test-vendor: deps
 	@$(MAKE) --no-print-directory package-install
-	@set -e; checks="$(filter-out test-vendor-mistakes,$(VENDOR_CHECKS))"; \
-	if $(MAKE) --no-print-directory -n test-vendor-mistakes >/dev/null 2>&1; then \
-		checks="$$checks test-vendor-mistakes"; fi; \
+	@set -e; checks="$(strip $(VENDOR_CHECKS))"; \
 	$(MAKE) --no-print-directory $$checks; \
 	echo "test-vendor: $$(echo $$checks | wc -w) passed, 0 failed ($$checks)"

@@ -1,20 +1,23 @@
 /*
- * host_default_hook.c (host only): the library's default error hook is
- * weak and silent; on the host this strong one counts its calls, so
- * test_hardening can check that sys_heap_set_error_hook(heap, NULL) puts
- * the default back. Firmware keeps its board's default hook, which halts,
- * so there the check is skipped (the counter below is then absent).
+ * host_default_hook.c (host only): the library's default error hook ends
+ * in sys_heap_fatal_error(), which aborts. This strong one counts its
+ * calls instead, so the suite can run the real default hook (test_hardening
+ * checks that sys_heap_set_error_hook(heap, NULL) puts it back, test_init
+ * that an unformatted heap is reported) and carry on. Firmware keeps its
+ * board's fatal hook, which halts, so there those checks are skipped (the
+ * counters below are then absent).
  */
 #include "tests.h"
 
 unsigned long test_default_hook_calls;
+enum sys_heap_error test_default_hook_last;
 
-void sys_heap_default_error_hook(struct sys_heap *heap, void *mem, enum sys_heap_error error,
-				 void *caller)
+void sys_heap_fatal_error(struct sys_heap *heap, void *mem, enum sys_heap_error error,
+			  void *caller)
 {
 	(void)heap;
 	(void)mem;
-	(void)error;
 	(void)caller;
 	test_default_hook_calls++;
+	test_default_hook_last = error;
 }

@@ -102,6 +102,8 @@ static void check_rejected(void *bad, unsigned kinds, const char *what)
 	struct walk_summary walk_after = walk_heap(&heap, SYS_HEAP_NATURAL_ALIGN);
 
 	ok &= CHECK_STATS_EQUAL(&after, &before);
+	/* The five calls above each counted one error in the statistics. */
+	ok &= CHECK_EQ(after.error_count, before.error_count + 5u);
 	ok &= CHECK_EQ(walk_after.chunks, walk_before.chunks);
 	ok &= CHECK_EQ(walk_after.used_chunks, walk_before.used_chunks);
 	ok &= CHECK(sys_heap_validate(&heap));
@@ -229,12 +231,28 @@ static void test_bad_pointers(void)
 		reset_log();
 		sys_heap_free(&other, o);
 		CHECK_EQ(hook_log.calls, 0u);
+		/* The library's default hook is not silent: it ends in the
+		 * fatal hook (counted here instead of aborting). */
 		CHECK_EQ(test_default_hook_calls, default_calls + 1u);
+		CHECK_EQ(test_default_hook_last, SYS_HEAP_ERR_DOUBLE_FREE);
 		CHECK(sys_heap_validate(&other));
 		sys_heap_set_error_hook(&other, record_hook);
 	} else {
 		harness_skip("set_error_hook(NULL): the default hook here halts");
 	}
+	/* Silence is an explicit choice, and even then the error counts. */
+	unsigned long fatal_before = (&test_default_hook_calls != NULL) ? test_default_hook_calls : 0u;
+	size_t errors_before = heap_stats(&other).error_count;
+
+	sys_heap_set_error_hook(&other, sys_heap_silent_error_hook);
+	reset_log();
+	sys_heap_free(&other, o);
+	CHECK_EQ(hook_log.calls, 0u);
+	if (&test_default_hook_calls != NULL) {
+		CHECK_EQ(test_default_hook_calls, fatal_before);
+	}
+	CHECK_EQ(heap_stats(&other).error_count, errors_before + 1u);
+	CHECK(sys_heap_validate(&other));
 	/* Each heap calls its own hook: `heap`'s does not hear of `other`'s
 	 * errors. */
 	sys_heap_set_error_hook(&other, count_other_hook);
@@ -384,11 +402,62 @@ static void test_forged_free_neighbour(void)
 }
 #endif
 
+#if SYS_HEAP_HARDENING >= 3
+/*
+ * A write after free found when the chunk is handed out again is reported,
+ * and the allocation is served from another chunk: the caller must not
+ * read the error as running out of memory.
+ */
+static void test_write_after_free_not_oom(void)
+{
+	static uint8_t region[4096];
+	struct sys_heap h;
+
+	sys_heap_init(&h, region, sizeof(region));
+	sys_heap_set_error_hook(&h, record_hook);
+	uint8_t *victim = sys_heap_alloc(&h, 64u);
+	void *fence = sys_heap_alloc(&h, 64u);
+
+	CHECK(victim != NULL && fence != NULL);
+	sys_heap_free(&h, victim);
+	victim[40] ^= 0x5au;
+	reset_log();
+	size_t errors_before = heap_stats(&h).error_count;
+	void *again = sys_heap_alloc(&h, 64u);
+
+	CHECK(again != NULL);
+	CHECK(again != victim);
+	CHECK_EQ(hook_log.calls, 1u);
+	CHECK_EQ(hook_log.error, SYS_HEAP_ERR_USE_AFTER_FREE);
+	CHECK_EQ(heap_stats(&h).error_count, errors_before + 1u);
+	CHECK(sys_heap_validate(&h));
+	/* The same through aligned alloc. */
+	void *v2 = sys_heap_alloc(&h, 64u);
+
+	CHECK(v2 != NULL);
+	sys_heap_free(&h, v2);
+	((uint8_t *)v2)[40] ^= 0x5au;
+	reset_log();
+	void *aligned = sys_heap_aligned_alloc(&h, 64u, 64u);
+
+	CHECK(aligned != NULL);
+	CHECK(aligned != v2);
+	CHECK_EQ(hook_log.calls, 1u);
+	CHECK(sys_heap_validate(&h));
+}
+#else
+static void test_write_after_free_not_oom(void)
+{
+	harness_skip("write after free: needs SYS_HEAP_HARDENING 3");
+}
+#endif
+
 void test_hardening(void)
 {
 	test_bad_pointers();
 	test_overflow();
 	test_forged_free_neighbour();
+	test_write_after_free_not_oom();
 }
 
 #else

@@ -447,8 +447,65 @@ static void test_big_heap(void)
 	CHECK(guards_intact(region, bytes));
 }
 
+/*
+ * A handle with a region but no formatted heap is what a SYS_HEAP_DEFINE()
+ * heap is until sys_heap_init_all() runs: every call on it is reported to
+ * the default hook as UNFORMATTED (counted here instead of halting), and
+ * validate says false. A heap whose init failed is a documented NULL, not
+ * a report.
+ */
+static void test_unformatted(void)
+{
+	static uint8_t region[1024];
+	struct sys_heap never = { NULL, region, sizeof(region), 0u };
+
+	/* The kinds have names for reports; anything else is UNKNOWN. */
+	CHECK(strcmp(sys_heap_error_name(SYS_HEAP_ERR_UNFORMATTED), "UNFORMATTED") == 0);
+	CHECK(strcmp(sys_heap_error_name(SYS_HEAP_ERR_SBRK), "SBRK") == 0);
+	CHECK(strcmp(sys_heap_error_name(SYS_HEAP_ERR_DOUBLE_FREE), "DOUBLE_FREE") == 0);
+	CHECK(strcmp(sys_heap_error_name((enum sys_heap_error)99), "UNKNOWN") == 0);
+
+	if (&test_default_hook_calls == NULL) {
+		harness_skip("unformatted heap: the default hook here halts");
+		return;
+	}
+	unsigned long calls = test_default_hook_calls;
+
+	CHECK(sys_heap_alloc(&never, 16u) == NULL);
+	CHECK_EQ(test_default_hook_calls, calls + 1u);
+	CHECK_EQ(test_default_hook_last, SYS_HEAP_ERR_UNFORMATTED);
+	CHECK(sys_heap_alloc_effort(&never, 16u, SYS_HEAP_EFFORT_FAST) == NULL);
+	CHECK(sys_heap_aligned_alloc(&never, 64u, 16u) == NULL);
+	CHECK(sys_heap_realloc(&never, NULL, 16u) == NULL);
+	CHECK(sys_heap_realloc(&never, region + 64, 16u) == NULL);
+	sys_heap_free(&never, region + 64);
+	CHECK_EQ(test_default_hook_calls, calls + 6u);
+	CHECK_EQ(never.error_count, 6u);
+	CHECK(!sys_heap_validate(&never));
+	sys_heap_free(&never, NULL);
+	CHECK_EQ(test_default_hook_calls, calls + 6u);
+
+	/* Formatting it (what sys_heap_init_all() does) ends the reports. */
+	sys_heap_init(&never, region, sizeof(region));
+	CHECK(sys_heap_validate(&never));
+	void *p = sys_heap_alloc(&never, 16u);
+
+	CHECK(p != NULL);
+	sys_heap_free(&never, p);
+
+	/* A failed init is not "never formatted": NULL, no report. */
+	struct sys_heap small;
+
+	sys_heap_init(&small, region, SYS_HEAP_MIN_BYTES - 1u);
+	CHECK(small.heap == NULL && small.init_mem == NULL);
+	CHECK(sys_heap_alloc(&small, 1u) == NULL);
+	CHECK(sys_heap_validate(&small));
+	CHECK_EQ(test_default_hook_calls, calls + 6u);
+}
+
 void test_init(void)
 {
+	test_unformatted();
 	test_every_offset_and_length();
 	test_min_bytes();
 	test_too_small();

@@ -123,10 +123,13 @@ void test_stress(void);
 /* The suite running now (set by main.c), for crash reports. */
 extern const char *test_current_suite;
 
-/* Calls of the default error hook, counted by tests/host_default_hook.c
- * on the host. Weak: on firmware, whose default hook halts, it is absent
- * (its address is NULL) and tests must not reach the default hook. */
+/* Calls of sys_heap_fatal_error(), where the library's default error hook
+ * ends, counted by tests/host_default_hook.c on the host instead of
+ * aborting, and the kind of the last one. Weak: on firmware, whose fatal
+ * hook halts, they are absent (their address is NULL) and tests must not
+ * reach the default hook. */
 extern unsigned long test_default_hook_calls __attribute__((weak));
+extern enum sys_heap_error test_default_hook_last __attribute__((weak));
 
 /* The stress rig with cookies on a granular heap (tests/test_stress.c). */
 void stress_granular_heap(size_t granule);

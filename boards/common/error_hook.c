@@ -1,25 +1,16 @@
 /*
- * error_hook.c: the firmware's default heap error hook. The library's
- * sys_heap_default_error_hook() is weak and silent; this strong one makes
- * a detected misuse (double free, foreign pointer, overwritten guard...)
- * stop the program where it happened instead of running on:
+ * error_hook.c: the boards' end of a detected heap error. The library's
+ * default hook (src/core/error_default.c) stops at a `bkpt` when a
+ * debugger is attached, then calls sys_heap_fatal_error(); the library's
+ * own fatal hook only traps. This strong one makes the stop readable:
  *
  *   1. report on the board console: the error, the heap (its registry
  *      name when it is a SYS_HEAP_DEFINE heap), the pointer, and the
  *      return address of the heap call that detected it. The caller is a
  *      Thumb address (bit 0 set); `arm-none-eabi-addr2line -e fw.elf` or
  *      gdb's `info symbol` turn it into a source line;
- *   2. with a debugger attached, `bkpt`: the debugger stops right here,
- *      with the caller's frame one `up` away;
- *   3. abort(): exit status 1 under QEMU (semihosting), a stopped core on
+ *   2. abort(): exit status 1 under QEMU (semihosting), a stopped core on
  *      hardware.
- *
- * "Debugger attached" is DHCSR.C_DEBUGEN (bit 0 of 0xE000EDF0), which
- * software can read on ARMv7-M and ARMv8-M Mainline. On ARMv6-M and ARMv8-M
- * Baseline the Debug Control Block is not reliably readable from the core
- * (the architecture leaves software access to it to the implementation), so
- * those cores skip the breakpoint and abort: a `bkpt` without a debugger
- * would only escalate to a HardFault.
  *
  * The report is formatted by hand into a stack buffer and written straight
  * to semihosting: the hook runs inside a heap call, on a heap that is
@@ -30,48 +21,13 @@
  * Tests that provoke errors on purpose install their own hook with
  * sys_heap_set_error_hook(), so they never reach this one.
  */
-#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "cortexm.h"
 #include "semihosting.h"
 #include "sys_heap.h"
 #include "sys_heap_define.h"
-
-#define CORTEXM_DHCSR CORTEXM_REG(0xE000EDF0u)
-#define DHCSR_C_DEBUGEN (1u << 0)
-
-static bool debugger_attached(void)
-{
-#if CORTEXM_BASELINE
-	return false; /* no reliable software view of DHCSR on Baseline cores */
-#else
-	return (CORTEXM_DHCSR & DHCSR_C_DEBUGEN) != 0u;
-#endif
-}
-
-static const char *error_name(enum sys_heap_error error)
-{
-	switch (error) {
-	case SYS_HEAP_ERR_FOREIGN_POINTER:
-		return "FOREIGN_POINTER";
-	case SYS_HEAP_ERR_DOUBLE_FREE:
-		return "DOUBLE_FREE";
-	case SYS_HEAP_ERR_CORRUPT_HEADER:
-		return "CORRUPT_HEADER";
-	case SYS_HEAP_ERR_GUARD_HEADER:
-		return "GUARD_HEADER";
-	case SYS_HEAP_ERR_CANARY:
-		return "CANARY";
-	case SYS_HEAP_ERR_USE_AFTER_FREE:
-		return "USE_AFTER_FREE";
-	case SYS_HEAP_ERR_CORRUPT_HEAP:
-		return "CORRUPT_HEAP";
-	}
-	return "UNKNOWN";
-}
 
 /* The registry name of a compile-time heap, or NULL. */
 static const char *heap_name(const struct sys_heap *heap)
@@ -126,14 +82,14 @@ static void put_dec(struct out *o, unsigned value)
 	put_str(o, &digits[n]);
 }
 
-void sys_heap_default_error_hook(struct sys_heap *heap, void *mem, enum sys_heap_error error,
-				 void *caller)
+void sys_heap_fatal_error(struct sys_heap *heap, void *mem, enum sys_heap_error error,
+			  void *caller)
 {
 	struct out o = { .len = 0u };
 	const char *name = heap_name(heap);
 
 	put_str(&o, "\nsys_heap error ");
-	put_str(&o, error_name(error));
+	put_str(&o, sys_heap_error_name(error));
 	put_str(&o, " (");
 	put_dec(&o, (unsigned)error);
 	put_str(&o, "): heap ");
@@ -152,8 +108,5 @@ void sys_heap_default_error_hook(struct sys_heap *heap, void *mem, enum sys_heap
 
 	(void)fflush(stdout);
 	(void)semihosting_write(o.buf, o.len);
-	if (debugger_attached()) {
-		__asm__ volatile("bkpt 0");
-	}
 	abort();
 }

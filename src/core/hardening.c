@@ -6,15 +6,6 @@
  */
 #include "hardening.h"
 
-__attribute__((weak)) void sys_heap_default_error_hook(struct sys_heap *heap, void *mem,
-						       enum sys_heap_error error, void *caller)
-{
-	(void)heap;
-	(void)mem;
-	(void)error;
-	(void)caller;
-}
-
 void sys_heap_set_error_hook(struct sys_heap *heap, sys_heap_error_hook_t hook)
 {
 	if (heap != NULL && heap->heap != NULL) {
@@ -27,6 +18,7 @@ chunkid_t z_sysheap_report(struct sys_heap *heap, void *mem, enum sys_heap_error
 {
 	sys_heap_error_hook_t hook = heap->heap->error_hook;
 
+	heap->error_count++;
 	(hook != NULL ? hook : sys_heap_default_error_hook)(heap, mem, error, caller);
 	return 0u;
 }
@@ -41,8 +33,11 @@ chunkid_t z_sysheap_live_chunk(struct sys_heap *heap, void *mem, void *caller)
 {
 	struct block_view v;
 
-	if (heap == NULL || heap->heap == NULL ||
-	    !z_sysheap_live_view(heap, heap->heap, mem, caller, &v)) {
+	if (heap == NULL || heap->heap == NULL) {
+		(void)z_sysheap_unformatted(heap, mem);
+		return 0u;
+	}
+	if (!z_sysheap_live_view(heap, heap->heap, mem, caller, &v)) {
 		return 0u;
 	}
 	return v.c;

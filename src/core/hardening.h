@@ -61,6 +61,13 @@ SYSHEAP_INLINE size_t chunk_meta_bytes(const struct z_heap *h)
 chunkid_t z_sysheap_report(struct sys_heap *heap, void *mem, enum sys_heap_error error,
 			   void *caller);
 
+/* A call on a heap with no formatted descriptor: when it has a region (a
+ * SYS_HEAP_DEFINE heap whose startup never ran sys_heap_init_all()),
+ * count and report SYS_HEAP_ERR_UNFORMATTED to the default hook (with no
+ * caller: the heap's name says what was forgotten). Returns
+ * NULL, what the call returns (unformatted.c). */
+void *z_sysheap_unformatted(struct sys_heap *heap, void *mem);
+
 /* Key of a heap whose options gave none. */
 uint32_t z_sysheap_default_guard_key(const struct z_heap *h);
 

@@ -245,6 +245,9 @@ SYSHEAP_INLINE void *alloc_block(struct sys_heap *heap, struct z_heap *h, size_t
 		return NULL;
 	}
 	chunksz_t size = bytes_to_chunksz(h, bytes);
+#if HARDENING_POISON
+again:;
+#endif
 	chunkid_t c = take_chunk(h, size, loops, best_fit);
 
 	if (SYSHEAP_UNLIKELY(c == 0u)) {
@@ -261,7 +264,17 @@ SYSHEAP_INLINE void *alloc_block(struct sys_heap *heap, struct z_heap *h, size_t
 		have = size;
 	}
 	chunk_resize(h, c, have, true);
-	return notify_alloc(heap, block_hand_out(heap, h, c, have, bytes, caller, site), bytes);
+	void *mem = block_hand_out(heap, h, c, have, bytes, caller, site);
+
+#if HARDENING_POISON
+	/* Only a chunk written while free fails: reported, and kept out of
+	 * circulation. Serve the request from another chunk, so the caller
+	 * never mistakes the error for running out of memory. */
+	if (mem == NULL) {
+		goto again;
+	}
+#endif
+	return notify_alloc(heap, mem, bytes);
 }
 
 /* sys_heap_alloc() keeps its own inlined copies of alloc_block (unless
@@ -273,7 +286,8 @@ __attribute__((noinline)) static void *alloc_block_shared(struct sys_heap *heap,
 {
 	struct z_heap *h = heap_of(heap);
 
-	return (h != NULL) ? alloc_block(heap, h, bytes, loops, best_fit, caller, site) : NULL;
+	return (h != NULL) ? alloc_block(heap, h, bytes, loops, best_fit, caller, site)
+			   : z_sysheap_unformatted(heap, NULL);
 }
 
 void *sys_heap_alloc(struct sys_heap *heap, size_t bytes)
@@ -285,8 +299,8 @@ void *sys_heap_alloc(struct sys_heap *heap, size_t bytes)
 #else
 	struct z_heap *h = heap_of(heap);
 
-	if (h == NULL) {
-		return NULL;
+	if (SYSHEAP_UNLIKELY(h == NULL)) {
+		return z_sysheap_unformatted(heap, NULL);
 	}
 	PER_HEADER_FORMAT(h, return alloc_block(heap, h, bytes, SYS_HEAP_ALLOC_LOOPS,
 						SYS_HEAP_ALLOC_BEST_FIT, caller, NULL));
@@ -351,7 +365,11 @@ void sys_heap_free(struct sys_heap *heap, void *mem)
 	void *caller = __builtin_return_address(0);
 	struct z_heap *h = heap_of(heap);
 
-	if (mem == NULL || h == NULL) {
+	if (mem == NULL) {
+		return;
+	}
+	if (SYSHEAP_UNLIKELY(h == NULL)) {
+		(void)z_sysheap_unformatted(heap, mem);
 		return;
 	}
 	PER_HEADER_FORMAT(h, free_mem(heap, h, mem, caller));

@@ -20,7 +20,10 @@ static void *aligned_alloc_from(struct sys_heap *heap, size_t align, size_t byte
 {
 	struct z_heap *h = (heap != NULL) ? heap->heap : NULL;
 
-	if (h == NULL || !is_power_of_two(align)) {
+	if (h == NULL) {
+		return z_sysheap_unformatted(heap, NULL);
+	}
+	if (!is_power_of_two(align)) {
 		return NULL;
 	}
 	size_t natural = heap_granule_bytes(h);
@@ -43,28 +46,37 @@ static void *aligned_alloc_from(struct sys_heap *heap, size_t align, size_t byte
 	    !heap_entry_ok(heap, caller)) {
 		return NULL;
 	}
-	chunkid_t c0 = z_sysheap_alloc_chunk(h, bytes_to_chunksz(h, bytes + padding),
-					     SYS_HEAP_ALLOC_LOOPS);
+	/* As in alloc_block(): a chunk found written while free is kept out
+	 * of circulation and the request served from another. */
+	for (;;) {
+		chunkid_t c0 = z_sysheap_alloc_chunk(h, bytes_to_chunksz(h, bytes + padding),
+						     SYS_HEAP_ALLOC_LOOPS);
 
-	if (c0 == 0u) {
-		return NULL;
-	}
-	chunk_set_used(h, c0, true);
-	uintptr_t start = (uintptr_t)chunk_mem(h, c0);
-	uintptr_t mem = (start + align - 1u) & ~(uintptr_t)(align - 1u);
+		if (c0 == 0u) {
+			return NULL;
+		}
+		chunk_set_used(h, c0, true);
+		uintptr_t start = (uintptr_t)chunk_mem(h, c0);
+		uintptr_t mem = (start + align - 1u) & ~(uintptr_t)(align - 1u);
 
-	if (mem != start && mem - start < min_head) {
-		mem += align;
-	}
-	chunkid_t c = mem_to_chunk(h, (void *)mem);
+		if (mem != start && mem - start < min_head) {
+			mem += align;
+		}
+		chunkid_t c = mem_to_chunk(h, (void *)mem);
 
-	if (c != c0) {
-		chunk_resize(h, c, chunk_size(h, c0) - (c - c0), true);
-		chunk_resize(h, c0, c - c0, true);
-		z_sysheap_free_chunk(h, c0);
+		if (c != c0) {
+			chunk_resize(h, c, chunk_size(h, c0) - (c - c0), true);
+			chunk_resize(h, c0, c - c0, true);
+			z_sysheap_free_chunk(h, c0);
+		}
+		z_sysheap_split_tail(h, c, bytes_to_chunksz(h, bytes));
+
+		void *block = block_hand_out(heap, h, c, chunk_size(h, c), bytes, caller, NULL);
+
+		if (!HARDENING_POISON || block != NULL) {
+			return block;
+		}
 	}
-	z_sysheap_split_tail(h, c, bytes_to_chunksz(h, bytes));
-	return block_hand_out(heap, h, c, chunk_size(h, c), bytes, caller, NULL);
 }
 
 void *sys_heap_aligned_alloc(struct sys_heap *heap, size_t align, size_t bytes)

@@ -146,19 +146,17 @@ static void format(const struct layout *l)
 	z_sysheap_free_list_add(h, first);
 }
 
-bool sys_heap_init_with(struct sys_heap *heap, void *mem, size_t bytes,
+static bool init_region(struct sys_heap *heap, void *mem, size_t bytes,
 			const struct sys_heap_options *options)
 {
 	size_t granule_bytes = SYS_HEAP_NATURAL_ALIGN;
 	bool granular = false;
 	struct layout l;
 
-	if (heap == NULL) {
-		return false;
-	}
 	heap->heap = NULL;
 	heap->init_mem = mem;
 	heap->init_bytes = bytes;
+	heap->error_count = 0u;
 	if (options != NULL && options->granule != 0u) {
 		size_t g = options->granule;
 
@@ -194,6 +192,25 @@ bool sys_heap_init_with(struct sys_heap *heap, void *mem, size_t bytes,
 	block_retire(heap->heap, first);
 #endif
 	return true;
+}
+
+bool sys_heap_init_with(struct sys_heap *heap, void *mem, size_t bytes,
+			const struct sys_heap_options *options)
+{
+	if (heap == NULL) {
+		return false;
+	}
+	bool ok = init_region(heap, mem, bytes, options);
+
+	/* A failed init keeps no region: a handle with a region but no heap
+	 * is then only ever one that was never formatted (a SYS_HEAP_DEFINE
+	 * heap before sys_heap_init_all(), SYS_HEAP_ERR_UNFORMATTED), while a
+	 * failed init stays a documented NULL. */
+	if (!ok) {
+		heap->init_mem = NULL;
+		heap->init_bytes = 0u;
+	}
+	return ok;
 }
 
 void sys_heap_init(struct sys_heap *heap, void *mem, size_t bytes)

@@ -25,6 +25,7 @@ int sys_heap_runtime_stats_get(struct sys_heap *heap, struct sys_memory_stats *s
 	stats->free_bytes = chunk_area_bytes(h) - h->allocated_bytes;
 	stats->allocated_bytes = h->allocated_bytes;
 	stats->max_allocated_bytes = h->max_allocated_bytes;
+	stats->error_count = heap->error_count;
 #endif
 	return 0;
 }

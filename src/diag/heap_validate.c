@@ -155,7 +155,8 @@ static bool check_descriptor(const struct sys_heap *heap, const struct z_heap *h
 bool sys_heap_validate(struct sys_heap *heap)
 {
 	if (heap == NULL || heap->heap == NULL) {
-		return true;
+		/* A region never formatted is a forgotten sys_heap_init_all(). */
+		return heap == NULL || heap->init_mem == NULL;
 	}
 	const struct z_heap *h = heap->heap;
 	struct walk_totals t = { 0u, 0u, 0u };

@@ -386,6 +386,21 @@ int malloc_trim(size_t pad)
 	return 0;
 }
 
+/* ld/sysheap_libc.ld binds every reference to _sbrk here: the system heap
+ * owns the memory a vendor's _sbrk would hand out, so a HAL that calls it
+ * is caught at its first call instead of sharing bytes with malloc. */
+void *z_sysheap_sbrk_trap(ptrdiff_t increment);
+void *z_sysheap_sbrk_trap(ptrdiff_t increment)
+{
+	struct sys_heap *h = sys_heap_libc_heap();
+
+	(void)increment;
+	h->error_count++;
+	sys_heap_default_error_hook(h, NULL, SYS_HEAP_ERR_SBRK, __builtin_return_address(0));
+	set_errno(REENT_SELF, ENOMEM);
+	return (void *)-1;
+}
+
 /* ---------------------------------------------------------------------- */
 /* The lock newlib's allocator used, for code that brackets several heap  */
 /* calls with it. Weak: an RTOS port's own definition wins.               */
@@ -521,3 +536,43 @@ __attribute__((weak)) void __malloc_unlock(void)
 }
 
 #endif
+
+/* The entry points are weak, so that a C library linked ahead of the glue
+ * meets no "multiple definition" of each: its allocator then wins quietly
+ * and the tripwire of ld/sysheap_libc.ld (on by default) fails the link
+ * with one line that says what to change. In the documented order the
+ * glue's definitions come first and libc's allocator is never extracted. */
+#pragma weak malloc
+#pragma weak free
+#pragma weak cfree
+#pragma weak calloc
+#pragma weak realloc
+#pragma weak reallocarray
+#pragma weak reallocf
+#pragma weak memalign
+#pragma weak aligned_alloc
+#pragma weak posix_memalign
+#pragma weak valloc
+#pragma weak pvalloc
+#pragma weak malloc_usable_size
+#pragma weak mallinfo
+#pragma weak mallopt
+#pragma weak malloc_trim
+#if LIBC_NEWLIB
+#pragma weak _malloc_r
+#pragma weak _free_r
+#pragma weak _cfree_r
+#pragma weak _calloc_r
+#pragma weak _realloc_r
+#pragma weak _reallocf_r
+#pragma weak _memalign_r
+#pragma weak _valloc_r
+#pragma weak _pvalloc_r
+#pragma weak _malloc_usable_size_r
+#pragma weak _mallinfo_r
+#pragma weak _mallopt_r
+#pragma weak _malloc_trim_r
+#endif
+
+/* Without ld/sysheap_libc.ld the link fails naming it (sys_heap_libc.h). */
+Z_SYS_HEAP_LINK_REQUIRE(Z_SYS_HEAP_LIBC_SCRIPT_SYMBOL);

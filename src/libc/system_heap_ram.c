@@ -15,8 +15,10 @@
 
 #include "sys_heap_libc.h"
 
-extern char __sysheap_ram_start[];
-extern char __sysheap_ram_end[];
+/* Weak: without ld/sysheap_libc.ld the link fails on the glue's own
+ * reference that names the script (malloc.c), not on these two. */
+extern char __sysheap_ram_start[] __attribute__((weak));
+extern char __sysheap_ram_end[] __attribute__((weak));
 
 /* The handle. Its region is filled in at the first call rather than by a
  * static initialiser: the length is a difference of two link-time

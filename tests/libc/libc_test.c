@@ -18,7 +18,7 @@ bool in_system_heap(const void *p)
 size_t system_heap_allocated(void)
 {
 	struct sys_heap *h = sys_heap_libc_heap();
-	struct sys_memory_stats st = { 0u, 0u, 0u };
+	struct sys_memory_stats st = { 0u, 0u, 0u, 0u };
 	sys_heap_lock_key_t key = sys_heap_libc_lock();
 
 	(void)sys_heap_runtime_stats_get(h, &st);

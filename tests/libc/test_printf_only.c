@@ -25,7 +25,7 @@ SYS_HEAP_LIBC_HEAP(printf_only_heap, LIBC_TEST_HEAP_BYTES);
 
 static size_t heap_allocated(void)
 {
-	struct sys_memory_stats st = { 0u, 0u, 0u };
+	struct sys_memory_stats st = { 0u, 0u, 0u, 0u };
 
 	(void)sys_heap_runtime_stats_get(&printf_only_heap, &st);
 	return st.allocated_bytes;
