@@ -138,7 +138,7 @@ $(BUILD)/$(1)/$(2).elf: $(call fw_objs,$(1),$(2)) $(call fw_glue,$(1),$(2)) \
 		$(BUILD)/$($(1)_CPU)/libsysheap.a $($(1)_LDSCRIPT) $(FW_LINK_DEPS) \
 		$(if $(call fw_glue,$(1),$(2)),ld/sysheap_libc.ld)
 	$(if $(filter %.cpp,$(FW_SRCS_$(2))),$$(TARGET_CXX),$$(TARGET_CC)) \
-		$$(call target_flags,$($(1)_CPU)) $$(FW_LDFLAGS) -T $($(1)_LDSCRIPT) \
+		$$(call target_flags,$($(1)_CPU)) $$(FW_LDFLAGS) $($(1)_LDFLAGS) -T $($(1)_LDSCRIPT) \
 		$(if $(call fw_glue,$(1),$(2)),-T sysheap_libc.ld) \
 		-Wl,-Map=$$@.map $$(filter %.o %.a,$$^) -o $$@
 endef

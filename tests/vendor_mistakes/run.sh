@@ -29,7 +29,7 @@ compile() { # compile OBJ SRC [FLAGS...]
 }
 support=""
 for s in boards/common/semihosting.c boards/common/syscalls.c \
-	 boards/common/sys_heap_lock_cortexm.c boards/common/error_hook.c tests/vendor_mistakes/sysmem.c; do
+	 boards/common/error_hook.c tests/vendor_mistakes/sysmem.c; do
 	o=$out/$(basename "$s" .c).o
 	compile "$o" "$s"
 	support="$support $o"
