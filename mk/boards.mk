@@ -46,7 +46,8 @@ $(error BOARD=$(BOARD) is not a board; choose one of: $(BOARDS))
 endif
 
 # Each board.mk sets <board>_CPU, _LDSCRIPT, _DEFS, _TEST_DEFS, and either
-# _QEMU (the machine) or _OPENOCD and _FLASH_SIZE.
+# _QEMU (the machine) or _OPENOCD and _FLASH_SIZE; optionally _LDFLAGS
+# (extra link flags of its firmware).
 include $(foreach b,$(BOARDS),boards/$(b)/board.mk)
 
 QEMU_TIMEOUT ?= 300
