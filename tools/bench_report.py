@@ -602,9 +602,10 @@ def lean_size(results, board):
     return s[0] if s else None
 
 
-def key_numbers(logs, board, level, sizes, results=None):
+def key_numbers(logs, board, level, sizes, results=None, quick_log=False):
     """The target rows: (metric, target, measured, verdict, nano, newlib, published)."""
-    main = logs.get("%s-sysheap-h%s" % (board, level)) or logs.get("%s-sysheap-h%s-quick" % (board, level))
+    full_name, quick_name = ("%s-sysheap-h%s" % (board, level), "%s-sysheap-h%s-quick" % (board, level))
+    main = logs.get(quick_name) if quick_log else (logs.get(full_name) or logs.get(quick_name))
     nano = logs.get("%s-newlib-nano" % board)
     full = logs.get("%s-newlib" % board)
     rows = []
@@ -845,7 +846,7 @@ def effort_rows(lg, trace_names):
 # names them, and their macros in include/sys_heap_config.h.
 CFG_OPTIONS = [("header_format", "SYS_HEAP_HEADER_FORMAT"), ("alloc_loops", "SYS_HEAP_ALLOC_LOOPS"),
                ("stats", "SYS_HEAP_STATS"), ("hardening", "SYS_HEAP_HARDENING"),
-               ("fit_loops", "SYS_HEAP_FIT_LOOPS"), ("optimize_size", "SYS_HEAP_OPTIMIZE_SIZE"),
+               ("fit_loops", "SYS_HEAP_FIT_LOOPS"), ("optimize_speed", "SYS_HEAP_OPTIMIZE_SPEED"),
                ("alloc_best_fit", "SYS_HEAP_ALLOC_BEST_FIT")]
 
 
@@ -1095,7 +1096,7 @@ def quick(args):
         print("    %-12s %6s / %-6s" % (wl, a.max if a else "-", f_.max if f_ else "-"))
     print()
     print("  %-60s %8s %10s %6s" % ("target", "goal", "measured", ""))
-    for r in key_numbers(logs, args.board, level, sizes):
+    for r in key_numbers(logs, args.board, level, sizes, quick_log=True):
         if r[2] is not None and "arena" not in r[0]:
             print("  %-60s %8s %10s %6s" % (r[0], r[1].replace("≤", "<="), r[2], r[3] or ""))
     return 0

@@ -217,7 +217,7 @@ SYSHEAP_INLINE bool links_sane(const struct z_heap *h, chunkid_t n, uint32_t wor
 	chunkid_t end = h->end_chunk;
 
 	return next < end && prev < end && free_prev(h, next) == n && free_next(h, prev) == n &&
-	       (next != n || h->buckets[bucket_index(word >> 1)] == n);
+	       (next != n || h->buckets[bucket_index(word_size(word))] == n);
 }
 
 /*
@@ -241,13 +241,13 @@ SYSHEAP_INLINE enum sys_heap_error view_checked(const struct z_heap *h, const vo
 	}
 	chunkid_t c = (chunkid_t)(offset / CHUNK_UNIT);
 	uint32_t word = chunk_field(h, c, FIELD_SIZE_AND_USED);
-	chunksz_t size = word >> 1;
+	chunksz_t size = word_size(word);
 	bool size_sane = size != 0u && size <= end - c;
 
-	if (((word & 1u) == 0u && size_sane) || header_poisoned(h, c)) {
+	if ((!word_used(word) && size_sane) || header_poisoned(h, c)) {
 		return SYS_HEAP_ERR_DOUBLE_FREE;
 	}
-	if ((word & 1u) == 0u || !size_sane || left_size(h, c + size) != size ||
+	if (!word_used(word) || !size_sane || left_size(h, c + size) != size ||
 	    left_size(h, c) > c) {
 		return SYS_HEAP_ERR_CORRUPT_HEADER;
 	}
@@ -256,14 +256,14 @@ SYSHEAP_INLINE enum sys_heap_error view_checked(const struct z_heap *h, const vo
 	/* The right neighbour's size is checked against its own right
 	 * neighbour before its links are read: the end marker (size 0) has
 	 * none. The left one's size was matched against c's left_size. */
-	chunksz_t right_size = v->right_word >> 1;
-	bool right_free = (v->right_word & 1u) == 0u;
+	chunksz_t right_size = word_size(v->right_word);
+	bool right_free = !word_used(v->right_word);
 
-	if ((v->left_word >> 1) != left_size(h, c) ||
+	if (word_size(v->left_word) != left_size(h, c) ||
 	    (right_free && (right_size == 0u || right_size > end - v->right ||
 			    left_size(h, v->right + right_size) != right_size ||
 			    !links_sane(h, v->right, v->right_word))) ||
-	    ((v->left_word & 1u) == 0u && !links_sane(h, v->left, v->left_word))) {
+	    (!word_used(v->left_word) && !links_sane(h, v->left, v->left_word))) {
 		return SYS_HEAP_ERR_CORRUPT_HEADER;
 	}
 #if HARDENING_GUARDS
@@ -305,8 +305,9 @@ SYSHEAP_INLINE bool live_view(struct sys_heap *heap, struct z_heap *h, void *mem
 #endif
 }
 
-/* live_view() out of line: realloc, usable_size and tracing share it, and
- * so does free with SYS_HEAP_OPTIMIZE_SIZE (hardening.c). */
+/* live_view() out of line (hardening.c): the one verifier that free,
+ * realloc, usable_size and tracing share; only SYS_HEAP_OPTIMIZE_SPEED
+ * inlines a copy into free. */
 bool z_sysheap_live_view(struct sys_heap *heap, struct z_heap *h, void *mem, void *caller,
 			 struct block_view *v);
 
