@@ -310,8 +310,15 @@ void *sys_heap_alloc_effort(struct sys_heap *heap, size_t bytes, enum sys_heap_e
 	bool best_fit = SYS_HEAP_ALLOC_BEST_FIT;
 
 	if (effort == SYS_HEAP_EFFORT_FAST) {
-		loops = 0u;
-	} else if (effort == SYS_HEAP_EFFORT_FIT) {
+		/* Its own copy with the sampling compiled out, so that the
+		 * effort meant for ISRs is never slower than plain alloc. */
+		struct z_heap *h = heap_of(heap);
+
+		return (h != NULL) ? alloc_block(heap, h, bytes, 0u, false,
+						 __builtin_return_address(0), NULL)
+				   : NULL;
+	}
+	if (effort == SYS_HEAP_EFFORT_FIT) {
 		loops = SYS_HEAP_FIT_LOOPS;
 		best_fit = true;
 	}
