@@ -210,11 +210,10 @@ SYSHEAP_INLINE bool header_poisoned(const struct z_heap *h, chunkid_t c)
  * link straight back to n, and a chunk linked to itself must be its
  * bucket's only entry, its head. An overflow that flipped a used bit
  * leaves user data here, which must not be spliced into the free lists. */
-SYSHEAP_INLINE bool links_sane(const struct z_heap *h, chunkid_t n, uint32_t word)
+SYSHEAP_INLINE bool links_sane(const struct z_heap *h, chunkid_t n, uint32_t word, chunkid_t end)
 {
 	chunkid_t next = free_next(h, n);
 	chunkid_t prev = free_prev(h, n);
-	chunkid_t end = h->end_chunk;
 
 	return next < end && prev < end && free_prev(h, next) == n && free_next(h, prev) == n &&
 	       (next != n || h->buckets[bucket_index(word_size(word))] == n);
@@ -227,10 +226,12 @@ SYSHEAP_INLINE bool links_sane(const struct z_heap *h, chunkid_t n, uint32_t wor
  * heap, whatever `mem` is. A free header with a plausible size, or a
  * poisoned one, is memory that was freed already; anything else
  * implausible is damage, or a pointer into the middle of a block.
- * Returns 0 or the error to report.
+ * Returns 0 or the error to report. The view is built in locals and
+ * stored once at the end: header reads may alias anything, so a store
+ * through `out` on the way would force every field to be read again.
  */
 SYSHEAP_INLINE enum sys_heap_error view_checked(const struct z_heap *h, const void *mem,
-						struct block_view *v)
+						struct block_view *out)
 {
 	uintptr_t offset = (uintptr_t)mem - (uintptr_t)h - mem_offset(h);
 	chunkid_t end = h->end_chunk;
@@ -247,23 +248,32 @@ SYSHEAP_INLINE enum sys_heap_error view_checked(const struct z_heap *h, const vo
 	if ((!word_used(word) && size_sane) || header_poisoned(h, c)) {
 		return SYS_HEAP_ERR_DOUBLE_FREE;
 	}
-	if (!word_used(word) || !size_sane || left_size(h, c + size) != size ||
-	    left_size(h, c) > c) {
+	chunksz_t to_left = left_size(h, c);
+
+	if (!word_used(word) || !size_sane || left_size(h, c + size) != size || to_left > c) {
 		return SYS_HEAP_ERR_CORRUPT_HEADER;
 	}
-	view_block(h, c, size, v);
+	struct block_view v = {
+		.c = c,
+		.size = size,
+		.left = c - to_left,
+		.right = c + size,
+	};
+
+	v.right_word = chunk_field(h, v.right, FIELD_SIZE_AND_USED);
+	v.left_word = chunk_field(h, v.left, FIELD_SIZE_AND_USED);
 
 	/* The right neighbour's size is checked against its own right
 	 * neighbour before its links are read: the end marker (size 0) has
 	 * none. The left one's size was matched against c's left_size. */
-	chunksz_t right_size = word_size(v->right_word);
-	bool right_free = !word_used(v->right_word);
+	chunksz_t right_size = word_size(v.right_word);
+	bool right_free = !word_used(v.right_word);
 
-	if (word_size(v->left_word) != left_size(h, c) ||
-	    (right_free && (right_size == 0u || right_size > end - v->right ||
-			    left_size(h, v->right + right_size) != right_size ||
-			    !links_sane(h, v->right, v->right_word))) ||
-	    (!word_used(v->left_word) && !links_sane(h, v->left, v->left_word))) {
+	if (word_size(v.left_word) != to_left ||
+	    (right_free && (right_size == 0u || right_size > end - v.right ||
+			    left_size(h, v.right + right_size) != right_size ||
+			    !links_sane(h, v.right, v.right_word, end))) ||
+	    (!word_used(v.left_word) && !links_sane(h, v.left, v.left_word, end))) {
 		return SYS_HEAP_ERR_CORRUPT_HEADER;
 	}
 #if HARDENING_GUARDS
@@ -273,6 +283,7 @@ SYSHEAP_INLINE enum sys_heap_error view_checked(const struct z_heap *h, const vo
 		return error;
 	}
 #endif
+	*out = v;
 	return (enum sys_heap_error)0;
 }
 #endif

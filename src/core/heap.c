@@ -77,24 +77,26 @@ void z_sysheap_account_free(struct z_heap *h, chunksz_t size)
 /* Make the viewed block free, merged with whichever neighbours are free,
  * and file the result. Chunk 0 and the end marker are always used, so
  * neither merge needs a bounds check. */
-SYSHEAP_HOT void merge_view(struct z_heap *h, const struct block_view *v)
+SYSHEAP_HOT void merge_view(struct z_heap *h, const struct block_view *view)
 {
-	chunkid_t c = v->c;
-	chunksz_t merged = v->size;
+	/* A copy: header stores may alias anything, `view` included. */
+	const struct block_view v = *view;
+	chunkid_t c = v.c;
+	chunksz_t merged = v.size;
 
-	if (!word_used(v->right_word)) {
-		list_remove(h, v->right, bucket_index(word_size(v->right_word)));
-		merged += word_size(v->right_word);
-		block_retire_header(h, v->right);
+	if (!word_used(v.right_word)) {
+		list_remove(h, v.right, bucket_index(word_size(v.right_word)));
+		merged += word_size(v.right_word);
+		block_retire_header(h, v.right);
 	}
-	if (!word_used(v->left_word)) {
-		list_remove(h, v->left, bucket_index(word_size(v->left_word)));
-		merged += word_size(v->left_word);
+	if (!word_used(v.left_word)) {
+		list_remove(h, v.left, bucket_index(word_size(v.left_word)));
+		merged += word_size(v.left_word);
 		/* c's header stays behind inside the merged chunk; marked free
 		 * (or poisoned) it lets a second free of c be named a double free. */
-		chunk_set_size_used(h, c, v->size, false);
+		chunk_set_size_used(h, c, v.size, false);
 		block_retire_header(h, c);
-		c = v->left;
+		c = v.left;
 	}
 	chunk_resize(h, c, merged, false);
 	list_add(h, c, merged);
