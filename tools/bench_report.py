@@ -956,11 +956,11 @@ def config_table(rows, readme=False):
                         hv("free", 1000), num("util", "%.1f", "%+.1f"), num("per_block"),
                         num("fixed"), num("core"), num("full")])
     if readme:
-        return table(["configuration", "alloc worst", "free worst", ".text core", ".text full"], out,
+        return table(["configuration", "alloc worst", "free worst", "flash core", "flash full"], out,
                      ["---"] + ["---:"] * 4)
     return table(["configuration", "alloc median", "alloc worst", "free median", "free worst",
                   "in use at first failure (%)", "bytes per block", "fixed overhead of a 36 KiB heap",
-                  ".text core", ".text full"], out, ["---"] + ["---:"] * 9)
+                  "flash core", "flash full"], out, ["---"] + ["---:"] * 9)
 
 
 def default_settings(base):
@@ -970,7 +970,7 @@ def default_settings(base):
 
 
 def smallest_note(cfgs):
-    """The row with the least .text full, as a clause."""
+    """The row with the least flash (full), as a clause."""
     sized = [r for r in cfgs if r["full"] is not None]
     if not sized:
         return ""
@@ -999,7 +999,7 @@ def config_notes(cfgs, main_log, efforts, sizes, level, problems):
                 "n/a" if hu is None else "%.1f" % hu))
         for g in ("core", "full"):
             if not hs[g] or hs[g][0] != base[g]:
-                diff.append(".text %s %s here, %s in the headline" % (
+                diff.append("flash %s %s here, %s in the headline" % (
                     g, na(base[g]), hs[g][0] if hs[g] else "n/a"))
         if diff:
             problems.append("the configuration table's default row does not match the headline "
@@ -1008,7 +1008,7 @@ def config_notes(cfgs, main_log, efforts, sizes, level, problems):
                          ".")
         else:
             notes.append("The default row is a build of its own and matches the headline "
-                         "firmware's figures (alloc %s, free %s, %.1f %% in use, .text %s / %s)."
+                         "firmware's figures (alloc %s, free %s, %.1f %% in use, flash %s / %s)."
                          % (mw(base["alloc"]), mw(base["free"]), base["util"], base["core"],
                             base["full"]))
     fmt_names = header_format_names()
@@ -1201,7 +1201,7 @@ def readme_summary(args, logs, rows, hard, gran, efforts, trace_names, main_log,
     if cfgs:
         o("**Configuration options**: one library and firmware build per row. The default is "
           "%s; each other row changes the options it names%s. Worst-case instructions over all "
-          "workloads, and .text core and full in bytes." % (default_settings(cfgs[0]),
+          "workloads, and flash (.text+.rodata) core and full in bytes." % (default_settings(cfgs[0]),
                                                              smallest_note(cfgs)))
         o("")
         o(config_table(cfgs, readme=True))
@@ -1364,7 +1364,7 @@ def full_report(args):
     w("- Times are **instructions per call** (Cortex-M, counted exactly; see *Method*) and "
       "callgrind instructions on the host. A real board reports cycles from the same firmware.")
     w("")
-    w("Commands: `make bench` (this page), `make bench-quick` (Cortex-M4 worst cases and .text "
+    w("Commands: `make bench` (this page), `make bench-quick` (Cortex-M4 worst cases and flash "
       "only, printed, in seconds), `make bench-verify` (recounts the first timed calls by "
       "single-stepping them in gdb), `make bench-hw` (the same firmware for the dev boards, "
       "counting cycles, to flash by hand), `make test-bench` (part of `make test`: the firmware builds, "
@@ -1579,7 +1579,7 @@ def full_report(args):
         if not lg.ok:
             cells[0] = "%s (run failed)" % lvl
         hrows.append(cells)
-    w(table(["level"] + OPS + ["in use at first failure (%)", ".text core", ".text full", "run"],
+    w(table(["level"] + OPS + ["in use at first failure (%)", "flash core", "flash full", "run"],
             hrows, ["---"] + ["---:"] * 7 + ["---"]))
     w("")
     w("![hardening levels](bench-hardening.svg)")
@@ -1597,7 +1597,7 @@ def full_report(args):
           "changes the options it names%s. Cortex-M4 (mps2-an386), `-Os`, the headline's "
           "workloads on the %s KiB heap: instructions per call over all timing workloads; the "
           "arena in use at the first failed allocation (realistic workload, 36 KiB arena, mean of "
-          "%s seeds); *bytes per block* and *fixed overhead* as in *Memory efficiency*; .text of "
+          "%s seeds); *bytes per block* and *fixed overhead* as in *Memory efficiency*; flash (.text+.rodata) of "
           "the core and full programs of *Code size*. In brackets: the difference from the "
           "default row." % (
               default_settings(base), smallest_note(cfgs),
@@ -1765,8 +1765,8 @@ def full_report(args):
     head += ["newlib-nano core", "newlib-nano full", "newlib core", "newlib full"]
     w(table(head, crows))
     w("")
-    w("(h*N* = SYS_HEAP_HARDENING level *N*; the default is %s. .text only; the library has no "
-      ".rodata or .data of its own in these programs unless noted: %s.)" % (
+    w("(h*N* = SYS_HEAP_HARDENING level *N*; the default is %s. Flash is .text+.rodata; "
+      "the library's .rodata, where it has any, is noted: %s.)" % (
           level, ", ".join("%s h%s %s rodata %d" % (CPU_NAMES[k[0]], k[3], k[2], v[1])
                            for k, v in sorted(sizes.items()) if v and k[1] == "sysheap" and v[1])
           or "none"))
@@ -1942,7 +1942,7 @@ def full_report(args):
                   r["level"], r["name"], na(r["extra_bytes"]), mw(r["alloc"]), mw(r["free"]),
                   r["alloc_extra"], r["free_extra"]))
     for r in cfgs:
-        print("config %-45s alloc %s, free %s (median / worst); %s %% in use; .text %s / %s" % (
+        print("config %-45s alloc %s, free %s (median / worst); %s %% in use; flash %s / %s" % (
             r["label"], mw(r["alloc"]), mw(r["free"]),
             "n/a" if r["util"] is None else "%.1f" % r["util"], na(r["core"]), na(r["full"])))
     for r in gran:
