@@ -279,22 +279,17 @@ SYSHEAP_INLINE void *alloc_in_format(struct sys_heap *heap, struct z_heap *h, si
 void *sys_heap_alloc(struct sys_heap *heap, size_t bytes)
 {
 	void *caller = __builtin_return_address(0);
-#if SYS_HEAP_OPTIMIZE_SPEED
 	struct z_heap *h = heap_of(heap);
 
 	if (h == NULL) {
 		return NULL;
 	}
+#if SYS_HEAP_OPTIMIZE_SPEED
 	if (heap_is_big(h)) {
 		return alloc_in_format(heap, h, bytes, caller, true);
 	}
 	return alloc_in_format(heap, h, bytes, caller, false);
 #else
-	struct z_heap *h = heap_of(heap);
-
-	if (h == NULL) {
-		return NULL;
-	}
 	return alloc_block(heap, h, bytes, SYS_HEAP_ALLOC_LOOPS, SYS_HEAP_ALLOC_BEST_FIT, caller,
 			   NULL);
 #endif
