@@ -65,8 +65,9 @@
  * alloc and free serves both header formats, and the list operations and
  * the pointer check of BASIC are shared out-of-line functions. 1 compiles
  * a copy of alloc and free per header format, inlines the list operations
- * and the pointer check, and unrolls the sampling loop: fewer instructions
- * per call for roughly twice the code. `make bench` measures both.
+ * and the pointer check, and unrolls the sampling loop: about a third
+ * fewer instructions per call for 1.5 to 1.7 times the code. `make bench`
+ * measures both (docs/benchmarks.md, configuration table).
  */
 #ifndef SYS_HEAP_OPTIMIZE_SPEED
 #define SYS_HEAP_OPTIMIZE_SPEED 0
