@@ -99,10 +99,13 @@ static bool plan(uintptr_t start, uintptr_t end, size_t granule_bytes, bool gran
 			     !(granular && SYS_HEAP_HEADER_FORMAT == SYS_HEAP_HEADER_AUTO);
 	bool big_allowed = SYS_HEAP_HEADER_FORMAT != SYS_HEAP_HEADER_SMALL;
 
-	if (small_allowed && plan_layout(start, end, granule_bytes, granular, false, out)) {
-		return true;
+	/* Small headers first, where allowed; one call site keeps one copy. */
+	for (uint32_t big = small_allowed ? 0u : 1u; big <= (big_allowed ? 1u : 0u); big++) {
+		if (plan_layout(start, end, granule_bytes, granular, big != 0u, out)) {
+			return true;
+		}
 	}
-	return big_allowed && plan_layout(start, end, granule_bytes, granular, true, out);
+	return false;
 }
 
 static void format(const struct layout *l)
