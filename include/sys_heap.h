@@ -16,8 +16,11 @@
  * that chunk headers sit at addresses that are 4 mod 8, which puts the
  * memory after each header on an 8-byte boundary.
  *
- * **Complexity.** Every call except sys_heap_validate(), sys_heap_walk()
- * and sys_heap_stress() is O(1). Alloc examines at most
+ * **Complexity.** Every call is O(1) except those that walk the heap:
+ * sys_heap_validate(), sys_heap_walk(), sys_heap_info_get(),
+ * sys_heap_report(), sys_heap_leak_report() and sys_heap_stress(); and at
+ * ::SYS_HEAP_HARDENING POISON and FULL, which make alloc and free
+ * O(block) and O(heap) by design. Alloc examines at most
  * ::SYS_HEAP_ALLOC_LOOPS free-list entries, then one bitmap lookup. Free
  * merges with at most two neighbours. Realloc adds a copy of the block
  * when it has to move.

@@ -66,13 +66,19 @@
 #endif
 
 /**
- * Code size against speed. 0 (the default) inlines the free-list
- * operations and the pointer check into alloc and free: the shortest
- * paths. 1 keeps one out-of-line copy of each: about a quarter less code,
- * for some 10-30 more instructions per call. `make bench` measures both.
+ * Speed against code size. 0 (the default) favours flash: one copy of
+ * alloc and free serves both header formats, and the list operations and
+ * the pointer check of BASIC are shared out-of-line functions. 1 compiles
+ * a copy of alloc and free per header format, inlines the list operations
+ * and the pointer check, and unrolls the sampling loop: about a third
+ * fewer instructions per call for 1.5 to 1.7 times the code. `make bench`
+ * measures both (docs/benchmarks.md, configuration table).
  */
-#ifndef SYS_HEAP_OPTIMIZE_SIZE
-#define SYS_HEAP_OPTIMIZE_SIZE 0
+#ifndef SYS_HEAP_OPTIMIZE_SPEED
+#define SYS_HEAP_OPTIMIZE_SPEED 0
+#endif
+#ifdef SYS_HEAP_OPTIMIZE_SIZE
+#error "SYS_HEAP_OPTIMIZE_SIZE is gone: the default build is the small one; SYS_HEAP_OPTIMIZE_SPEED=1 selects the fast one"
 #endif
 
 /**

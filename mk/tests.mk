@@ -129,7 +129,8 @@ test-define-errors:
 
 # The host suite again under the other compile-time configurations a
 # firmware may choose (include/sys_heap_config.h), each in its own build
-# directory: the defaults are not the only build that must hold.
+# directory: the defaults are not the only build that must hold. A row is
+# name:-D,-D...; TEST_CONFIG_VARS_<name> adds make variables to its build.
 TEST_CONFIGS := \
 	hardening0:-DSYS_HEAP_HARDENING=0 \
 	hardening2:-DSYS_HEAP_HARDENING=2 \
@@ -138,18 +139,25 @@ TEST_CONFIGS := \
 	loops0:-DSYS_HEAP_ALLOC_LOOPS=0 \
 	bestfit:-DSYS_HEAP_ALLOC_BEST_FIT=1 \
 	traced:-DSYS_HEAP_TRACE_CALLERS=1,-DSYS_HEAP_LISTENERS=1 \
-	size:-DSYS_HEAP_OPTIMIZE_SIZE=1
+	speed:-DSYS_HEAP_OPTIMIZE_SPEED=1 \
+	strict-aliasing:
+# A firmware that compiles the sources into its own build with plain
+# flags: strict aliasing on, whole-program -O2 -flto, and GCC's most
+# eager aliasing warning (an error under -Werror).
+TEST_CONFIG_VARS_strict-aliasing := SRC_ALIASING= \
+	"TEST_HOST_OPT=-O2 -flto=auto -g -Wstrict-aliasing=1"
 TEST_TARGETS += test-configs
 .PHONY: test-configs
 test-configs:
-	@failed=0; for c in $(TEST_CONFIGS); do \
-		name=$${c%%:*}; defs=$$(echo "$${c#*:}" | tr , ' '); \
-		echo "-- test-host with $$defs"; \
+	@failed=0; \
+	run() { name=$$1; defs=$$(echo "$$2" | tr , ' '); shift 2; \
+		echo "-- test-host with $$defs $$*"; \
 		$(MAKE) --no-print-directory -s BUILD=$(BUILD)/configs/$$name \
-			CONFIG_DEFS="$(CONFIG_DEFS) $$defs" test-host >$(BUILD)/configs-$$name.log 2>&1 \
+			CONFIG_DEFS="$(CONFIG_DEFS) $$defs" "$$@" test-host >$(BUILD)/configs-$$name.log 2>&1 \
 			|| { failed=$$((failed + 1)); echo "FAIL test-configs $$name:"; tail -20 $(BUILD)/configs-$$name.log; }; \
 		grep -E '^[0-9]+ passed, [0-9]+ failed' $(BUILD)/configs-$$name.log | sed "s/^/   $$name: /"; \
-	done; \
+	}; \
+	$(foreach c,$(TEST_CONFIGS),run $(firstword $(subst :, ,$(c))) "$(patsubst $(firstword $(subst :, ,$(c))):%,%,$(c))" $(TEST_CONFIG_VARS_$(firstword $(subst :, ,$(c))));) \
 	echo "test-configs: $$(( $(words $(TEST_CONFIGS)) - failed )) passed, $$failed failed"; \
 	[ $$failed -eq 0 ]
 

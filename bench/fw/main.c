@@ -180,10 +180,10 @@ int main(void)
 	bprintf("CFG board=%s cpu=%s", BOARD_NAME, BENCH_CPU);
 #if defined(BENCH_ALLOC_SYSHEAP)
 	bprintf(" alloc=sysheap hardening=%d alloc_loops=%d alloc_best_fit=%d fit_loops=%d"
-		" header_format=%d stats=%d optimize_size=%d",
+		" header_format=%d stats=%d optimize_speed=%d",
 		(int)SYS_HEAP_HARDENING, (int)SYS_HEAP_ALLOC_LOOPS, (int)SYS_HEAP_ALLOC_BEST_FIT,
 		(int)SYS_HEAP_FIT_LOOPS, (int)SYS_HEAP_HEADER_FORMAT, (int)SYS_HEAP_STATS,
-		(int)SYS_HEAP_OPTIMIZE_SIZE);
+		(int)SYS_HEAP_OPTIMIZE_SPEED);
 	/* What this build adds to every block, as compiled for this CPU
 	 * (include/sys_heap_layout.h): before the memory, and after it. */
 	bprintf(" block_prefix=%u block_tail=%u", (unsigned)Z_SYS_HEAP_BLOCK_PREFIX_BYTES,

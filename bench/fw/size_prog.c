@@ -3,11 +3,11 @@
  * references exactly the functions of one configuration and is linked
  * with --gc-sections, so what is left of the library is what that
  * configuration costs. tools/bench_report.py sums the sizes (nm -S) of
- * the symbols that come from the library's objects.
+ * the symbols that come from the library's objects, .text and .rodata.
  *
  *   SIZE_SYSHEAP_CORE  sys_heap_init, sys_heap_alloc, sys_heap_free
  *   SIZE_SYSHEAP_FULL  core + sys_heap_aligned_alloc, sys_heap_realloc,
- *                      sys_heap_runtime_stats_get
+ *                      sys_heap_runtime_stats_get, sys_heap_usable_size
  *   SIZE_LIBC_CORE     malloc, free            (newlib / newlib-nano)
  *   SIZE_LIBC_FULL     + memalign, realloc (not mallinfo: in this
  *                      toolchain's newlib it shares an object file with
@@ -67,7 +67,7 @@ void bench_size_entry(void)
 	p = sys_heap_aligned_alloc(&heap, 64u, (size_t)bench_size_sink);
 	p = sys_heap_realloc(&heap, p, (size_t)bench_size_sink);
 	(void)sys_heap_runtime_stats_get(&heap, &stats);
-	bench_size_sink = (void *)stats.free_bytes;
+	bench_size_sink = (void *)(stats.free_bytes + sys_heap_usable_size(&heap, p));
 #endif
 	bench_size_sink = p;
 #else

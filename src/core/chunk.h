@@ -68,12 +68,24 @@ enum chunk_field {
 #define SYSHEAP_UNLIKELY(x) (x)
 #endif
 
-/* The larger pieces of the hot path: inlined for speed, or one shared copy
- * each with SYS_HEAP_OPTIMIZE_SIZE. */
-#if SYS_HEAP_OPTIMIZE_SIZE && defined(__GNUC__)
+/* The larger pieces of the hot path (list operations, merging): one shared
+ * copy each by default, where flash is the headline; inlined into alloc
+ * and free with SYS_HEAP_OPTIMIZE_SPEED. */
+#if !SYS_HEAP_OPTIMIZE_SPEED && defined(__GNUC__)
 #define SYSHEAP_HOT static __attribute__((noinline))
 #else
 #define SYSHEAP_HOT SYSHEAP_INLINE
+#endif
+
+/* Headers and links are 16- and 32-bit values inside byte buffers and
+ * inside memory the user had: these types may alias anything, so a
+ * firmware that compiles the sources with plain -O2 (strict aliasing on)
+ * stays defined. Each access is still one load or store. */
+#if defined(__GNUC__)
+typedef uint16_t __attribute__((__may_alias__)) field16_t;
+typedef uint32_t __attribute__((__may_alias__)) field32_t;
+#else
+#error "libsysheap needs GCC or Clang (may_alias, builtins)"
 #endif
 
 /* Bytes each block carries before and after its memory for the hardening
@@ -134,9 +146,9 @@ SYSHEAP_INLINE chunkid_t chunk_at(const struct z_heap *h, const uint8_t *p)
 SYSHEAP_INLINE uint32_t chunk_field_at(const struct z_heap *h, const uint8_t *p, enum chunk_field f)
 {
 	if (heap_is_big(h)) {
-		return ((const uint32_t *)(const void *)p)[f];
+		return ((const field32_t *)(const void *)p)[f];
 	}
-	return ((const uint16_t *)(const void *)p)[f];
+	return ((const field16_t *)(const void *)p)[f];
 }
 
 SYSHEAP_INLINE uint32_t chunk_field(const struct z_heap *h, chunkid_t c, enum chunk_field f)
@@ -150,20 +162,32 @@ SYSHEAP_INLINE void chunk_field_set(struct z_heap *h, chunkid_t c, enum chunk_fi
 	uint8_t *p = chunk_addr(h, c);
 
 	if (heap_is_big(h)) {
-		((uint32_t *)(void *)p)[f] = value;
+		((field32_t *)(void *)p)[f] = value;
 	} else {
-		((uint16_t *)(void *)p)[f] = (uint16_t)value;
+		((field16_t *)(void *)p)[f] = (uint16_t)value;
 	}
+}
+
+/* A SIZE_AND_USED word, decoded: callers that read a header once (free's
+ * view, the sampling loop) keep the word and take it apart here. */
+SYSHEAP_INLINE chunksz_t word_size(uint32_t size_and_used)
+{
+	return size_and_used >> 1;
+}
+
+SYSHEAP_INLINE bool word_used(uint32_t size_and_used)
+{
+	return (size_and_used & 1u) != 0u;
 }
 
 SYSHEAP_INLINE chunksz_t chunk_size(const struct z_heap *h, chunkid_t c)
 {
-	return chunk_field(h, c, FIELD_SIZE_AND_USED) >> 1;
+	return word_size(chunk_field(h, c, FIELD_SIZE_AND_USED));
 }
 
 SYSHEAP_INLINE bool chunk_used(const struct z_heap *h, chunkid_t c)
 {
-	return (chunk_field(h, c, FIELD_SIZE_AND_USED) & 1u) != 0u;
+	return word_used(chunk_field(h, c, FIELD_SIZE_AND_USED));
 }
 
 /* Size and used flag share a field, so they are written together. */
@@ -237,14 +261,21 @@ SYSHEAP_INLINE size_t chunk_bytes(chunksz_t size)
 
 /*
  * With per-heap formats a small heap always has the natural granule:
- * heap_init gives a granular (DMA) heap big headers. So in the small copy
- * of the hot path (heap.c's PER_HEADER_FORMAT) the layout values below
- * are constants, not loads from the descriptor; heap_init stores the same
- * values, and sys_heap_validate() checks them.
+ * heap_init gives a granular (DMA) heap big headers. heap_init stores
+ * the values below for it, and sys_heap_validate() checks them.
  */
 SYSHEAP_INLINE bool heap_is_natural_small(const struct z_heap *h)
 {
 	return SYS_HEAP_HEADER_FORMAT == SYS_HEAP_HEADER_AUTO && !heap_is_big(h);
+}
+
+/* True where the layout values below are constants rather than loads:
+ * in the small-header copy of alloc and free that SYS_HEAP_OPTIMIZE_SPEED
+ * compiles (heap.c), where heap_is_big() is a known false. Everywhere
+ * else a load from the descriptor is smaller than a test. */
+SYSHEAP_INLINE bool layout_is_constant(const struct z_heap *h)
+{
+	return SYS_HEAP_OPTIMIZE_SPEED && heap_is_natural_small(h);
 }
 
 /* What a natural small heap's descriptor holds: a 4-byte header (and
@@ -255,20 +286,20 @@ SYSHEAP_INLINE bool heap_is_natural_small(const struct z_heap *h)
 /* Bytes from a chunk's start to the memory handed out. */
 SYSHEAP_INLINE size_t mem_offset(const struct z_heap *h)
 {
-	return heap_is_natural_small(h) ? NATURAL_SMALL_MEM_OFFSET : h->mem_offset;
+	return layout_is_constant(h) ? NATURAL_SMALL_MEM_OFFSET : h->mem_offset;
 }
 
 /* The granule in bytes, less one. */
 SYSHEAP_INLINE uint32_t granule_bytes_mask(const struct z_heap *h)
 {
-	return heap_is_natural_small(h) ? CHUNK_UNIT - 1u : h->granule_bytes_mask;
+	return layout_is_constant(h) ? CHUNK_UNIT - 1u : h->granule_bytes_mask;
 }
 
 /* Smallest chunk: a header plus two free-list links, at least a granule
  * (computed once by heap_init). */
 SYSHEAP_INLINE chunksz_t min_chunk_size(const struct z_heap *h)
 {
-	return heap_is_natural_small(h) ? 1u : h->min_chunk;
+	return layout_is_constant(h) ? 1u : h->min_chunk;
 }
 
 SYSHEAP_INLINE void *chunk_mem(const struct z_heap *h, chunkid_t c)
@@ -293,7 +324,7 @@ SYSHEAP_INLINE size_t chunk_usable_bytes(const struct z_heap *h, chunkid_t c)
  * bytes <= h->max_request, which keeps this from overflowing. */
 SYSHEAP_INLINE chunksz_t bytes_to_chunksz(const struct z_heap *h, size_t bytes)
 {
-	size_t bias = heap_is_natural_small(h) ? NATURAL_SMALL_REQUEST_BIAS : h->request_bias;
+	size_t bias = layout_is_constant(h) ? NATURAL_SMALL_REQUEST_BIAS : h->request_bias;
 
 	return (chunksz_t)(((bytes + bias) & ~(size_t)granule_bytes_mask(h)) / CHUNK_UNIT);
 }
@@ -348,7 +379,7 @@ void z_sysheap_free_list_add(struct z_heap *h, chunkid_t c);
 void z_sysheap_free_list_remove(struct z_heap *h, chunkid_t c);
 void z_sysheap_free_chunk(struct z_heap *h, chunkid_t c);
 void z_sysheap_split_tail(struct z_heap *h, chunkid_t c, chunksz_t keep);
-chunkid_t z_sysheap_alloc_chunk(struct z_heap *h, chunksz_t size, uint32_t loops);
+chunkid_t z_sysheap_alloc_chunk(struct z_heap *h, chunksz_t size, uint32_t loops, bool best_fit);
 chunkid_t z_sysheap_live_chunk(struct sys_heap *heap, void *mem, void *caller);
 void z_sysheap_account_alloc(struct z_heap *h, chunksz_t size);
 void z_sysheap_account_free(struct z_heap *h, chunksz_t size);

@@ -217,14 +217,13 @@ SYSHEAP_INLINE bool header_poisoned(const struct z_heap *h, chunkid_t c)
  * link straight back to n, and a chunk linked to itself must be its
  * bucket's only entry, its head. An overflow that flipped a used bit
  * leaves user data here, which must not be spliced into the free lists. */
-SYSHEAP_INLINE bool links_sane(const struct z_heap *h, chunkid_t n, uint32_t word)
+SYSHEAP_INLINE bool links_sane(const struct z_heap *h, chunkid_t n, uint32_t word, chunkid_t end)
 {
 	chunkid_t next = free_next(h, n);
 	chunkid_t prev = free_prev(h, n);
-	chunkid_t end = h->end_chunk;
 
 	return next < end && prev < end && free_prev(h, next) == n && free_next(h, prev) == n &&
-	       (next != n || h->buckets[bucket_index(word >> 1)] == n);
+	       (next != n || h->buckets[bucket_index(word_size(word))] == n);
 }
 
 /*
@@ -234,10 +233,12 @@ SYSHEAP_INLINE bool links_sane(const struct z_heap *h, chunkid_t n, uint32_t wor
  * heap, whatever `mem` is. A free header with a plausible size, or a
  * poisoned one, is memory that was freed already; anything else
  * implausible is damage, or a pointer into the middle of a block.
- * Returns 0 or the error to report.
+ * Returns 0 or the error to report. The view is built in locals and
+ * stored once at the end: header reads may alias anything, so a store
+ * through `out` on the way would force every field to be read again.
  */
 SYSHEAP_INLINE enum sys_heap_error view_checked(const struct z_heap *h, const void *mem,
-						struct block_view *v)
+						struct block_view *out)
 {
 	uintptr_t offset = (uintptr_t)mem - (uintptr_t)h - mem_offset(h);
 	chunkid_t end = h->end_chunk;
@@ -248,29 +249,38 @@ SYSHEAP_INLINE enum sys_heap_error view_checked(const struct z_heap *h, const vo
 	}
 	chunkid_t c = (chunkid_t)(offset / CHUNK_UNIT);
 	uint32_t word = chunk_field(h, c, FIELD_SIZE_AND_USED);
-	chunksz_t size = word >> 1;
+	chunksz_t size = word_size(word);
 	bool size_sane = size != 0u && size <= end - c;
 
-	if (((word & 1u) == 0u && size_sane) || header_poisoned(h, c)) {
+	if ((!word_used(word) && size_sane) || header_poisoned(h, c)) {
 		return SYS_HEAP_ERR_DOUBLE_FREE;
 	}
-	if ((word & 1u) == 0u || !size_sane || left_size(h, c + size) != size ||
-	    left_size(h, c) > c) {
+	chunksz_t to_left = left_size(h, c);
+
+	if (!word_used(word) || !size_sane || left_size(h, c + size) != size || to_left > c) {
 		return SYS_HEAP_ERR_CORRUPT_HEADER;
 	}
-	view_block(h, c, size, v);
+	struct block_view v = {
+		.c = c,
+		.size = size,
+		.left = c - to_left,
+		.right = c + size,
+	};
+
+	v.right_word = chunk_field(h, v.right, FIELD_SIZE_AND_USED);
+	v.left_word = chunk_field(h, v.left, FIELD_SIZE_AND_USED);
 
 	/* The right neighbour's size is checked against its own right
 	 * neighbour before its links are read: the end marker (size 0) has
 	 * none. The left one's size was matched against c's left_size. */
-	chunksz_t right_size = v->right_word >> 1;
-	bool right_free = (v->right_word & 1u) == 0u;
+	chunksz_t right_size = word_size(v.right_word);
+	bool right_free = !word_used(v.right_word);
 
-	if ((v->left_word >> 1) != left_size(h, c) ||
-	    (right_free && (right_size == 0u || right_size > end - v->right ||
-			    left_size(h, v->right + right_size) != right_size ||
-			    !links_sane(h, v->right, v->right_word))) ||
-	    ((v->left_word & 1u) == 0u && !links_sane(h, v->left, v->left_word))) {
+	if (word_size(v.left_word) != to_left ||
+	    (right_free && (right_size == 0u || right_size > end - v.right ||
+			    left_size(h, v.right + right_size) != right_size ||
+			    !links_sane(h, v.right, v.right_word, end))) ||
+	    (!word_used(v.left_word) && !links_sane(h, v.left, v.left_word, end))) {
 		return SYS_HEAP_ERR_CORRUPT_HEADER;
 	}
 #if HARDENING_GUARDS
@@ -280,6 +290,7 @@ SYSHEAP_INLINE enum sys_heap_error view_checked(const struct z_heap *h, const vo
 		return error;
 	}
 #endif
+	*out = v;
 	return (enum sys_heap_error)0;
 }
 #endif
@@ -312,8 +323,9 @@ SYSHEAP_INLINE bool live_view(struct sys_heap *heap, struct z_heap *h, void *mem
 #endif
 }
 
-/* live_view() out of line: realloc, usable_size and tracing share it, and
- * so does free with SYS_HEAP_OPTIMIZE_SIZE (hardening.c). */
+/* live_view() out of line (hardening.c): the one verifier that free,
+ * realloc, usable_size and tracing share; only SYS_HEAP_OPTIMIZE_SPEED
+ * inlines a copy into free. */
 bool z_sysheap_live_view(struct sys_heap *heap, struct z_heap *h, void *mem, void *caller,
 			 struct block_view *v);
 

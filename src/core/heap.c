@@ -1,8 +1,10 @@
 /*
  * heap.c: the hot path. Free lists and buckets, alloc, free, split and
- * merge. The helpers here are forced inline into sys_heap_alloc() and
- * sys_heap_free(), so each of those is one straight function; the
- * out-of-line z_sysheap_* wrappers serve the colder callers.
+ * merge. One copy serves both header formats: chunk.h tests the format
+ * per access, on the descriptor's address, never with a load. The list
+ * operations and merging are shared functions (SYSHEAP_HOT), forced inline
+ * with SYS_HEAP_OPTIMIZE_SPEED, which also compiles alloc and free once
+ * per header format.
  */
 #include "hardening.h"
 #include "listeners.h"
@@ -75,24 +77,26 @@ void z_sysheap_account_free(struct z_heap *h, chunksz_t size)
 /* Make the viewed block free, merged with whichever neighbours are free,
  * and file the result. Chunk 0 and the end marker are always used, so
  * neither merge needs a bounds check. */
-SYSHEAP_HOT void merge_view(struct z_heap *h, const struct block_view *v)
+SYSHEAP_HOT void merge_view(struct z_heap *h, const struct block_view *view)
 {
-	chunkid_t c = v->c;
-	chunksz_t merged = v->size;
+	/* A copy: header stores may alias anything, `view` included. */
+	const struct block_view v = *view;
+	chunkid_t c = v.c;
+	chunksz_t merged = v.size;
 
-	if ((v->right_word & 1u) == 0u) {
-		list_remove(h, v->right, bucket_index(v->right_word >> 1));
-		merged += v->right_word >> 1;
-		block_retire_header(h, v->right);
+	if (!word_used(v.right_word)) {
+		list_remove(h, v.right, bucket_index(word_size(v.right_word)));
+		merged += word_size(v.right_word);
+		block_retire_header(h, v.right);
 	}
-	if ((v->left_word & 1u) == 0u) {
-		list_remove(h, v->left, bucket_index(v->left_word >> 1));
-		merged += v->left_word >> 1;
+	if (!word_used(v.left_word)) {
+		list_remove(h, v.left, bucket_index(word_size(v.left_word)));
+		merged += word_size(v.left_word);
 		/* c's header stays behind inside the merged chunk; marked free
 		 * (or poisoned) it lets a second free of c be named a double free. */
-		chunk_set_size_used(h, c, v->size, false);
+		chunk_set_size_used(h, c, v.size, false);
 		block_retire_header(h, c);
-		c = v->left;
+		c = v.left;
 	}
 	chunk_resize(h, c, merged, false);
 	list_add(h, c, merged);
@@ -154,11 +158,11 @@ SYSHEAP_INLINE chunkid_t take_chunk(struct z_heap *h, chunksz_t size, uint32_t l
 		 * the arena usable for a longer worst case, both measured by
 		 * make bench. A list shorter than `loops` is then simply seen
 		 * twice. */
-#if defined(__GNUC__) && !defined(__clang__)
+#if SYS_HEAP_OPTIMIZE_SPEED && defined(__GNUC__) && !defined(__clang__)
 #pragma GCC unroll 4
 #endif
 		do {
-			chunksz_t s = chunk_field_at(h, p, FIELD_SIZE_AND_USED) >> 1;
+			chunksz_t s = word_size(chunk_field_at(h, p, FIELD_SIZE_AND_USED));
 
 			if (s >= size && (!best_fit || s < best_size)) {
 				best = p;
@@ -200,33 +204,12 @@ SYSHEAP_INLINE chunkid_t take_chunk(struct z_heap *h, chunksz_t size, uint32_t l
 	return c;
 }
 
-chunkid_t z_sysheap_alloc_chunk(struct z_heap *h, chunksz_t size, uint32_t loops)
+/* take_chunk() for aligned alloc: its search honours the same policy
+ * (SYS_HEAP_ALLOC_LOOPS, SYS_HEAP_ALLOC_BEST_FIT) as plain alloc. */
+chunkid_t z_sysheap_alloc_chunk(struct z_heap *h, chunksz_t size, uint32_t loops, bool best_fit)
 {
-	return take_chunk(h, size, loops, false);
+	return take_chunk(h, size, loops, best_fit);
 }
-
-/*
- * With per-heap header formats, run `body` in one of two copies, in each
- * of which heap_is_big() is a constant: every header access of the hot
- * path is then one load or store, not a test and two of them, for the
- * cost of a second copy of alloc and free. A fixed format (or
- * SYS_HEAP_OPTIMIZE_SIZE) compiles a single copy.
- */
-#if SYS_HEAP_HEADER_FORMAT == SYS_HEAP_HEADER_AUTO && !SYS_HEAP_OPTIMIZE_SIZE
-#define PER_HEADER_FORMAT(h, body) \
-	do { \
-		if (heap_is_big(h)) { \
-			body; \
-		} else { \
-			body; \
-		} \
-	} while (0)
-#else
-#define PER_HEADER_FORMAT(h, body) \
-	do { \
-		body; \
-	} while (0)
-#endif
 
 /* The formatted heap behind `heap`, or NULL. */
 SYSHEAP_INLINE struct z_heap *heap_of(const struct sys_heap *heap)
@@ -277,9 +260,10 @@ again:;
 	return notify_alloc(heap, mem, bytes);
 }
 
-/* sys_heap_alloc() keeps its own inlined copies of alloc_block (unless
- * SYS_HEAP_OPTIMIZE_SIZE); the other variants share this one, so a
- * firmware that calls several of them pays for at most three copies. */
+/* sys_heap_alloc() keeps its own inlined copy of alloc_block, where the
+ * search policy is a constant; the other allocating calls share this one,
+ * where it is a parameter: SYS_HEAP_EFFORT_FAST is this code with the
+ * sampling skipped. */
 __attribute__((noinline)) static void *alloc_block_shared(struct sys_heap *heap, size_t bytes,
 							 uint32_t loops, bool best_fit, void *caller,
 							 const struct sys_heap_site *site)
@@ -290,20 +274,38 @@ __attribute__((noinline)) static void *alloc_block_shared(struct sys_heap *heap,
 			   : z_sysheap_unformatted(heap, NULL);
 }
 
+#if SYS_HEAP_OPTIMIZE_SPEED
+/* The speed option's copy of plain alloc for one header format: `big`
+ * is a constant at each of the two calls in sys_heap_alloc(), so every
+ * header access below is one load or store, and a small heap's layout
+ * values are constants (chunk.h's layout_is_constant()). */
+SYSHEAP_INLINE void *alloc_in_format(struct sys_heap *heap, struct z_heap *h, size_t bytes,
+				     void *caller, const bool big)
+{
+	if (heap_is_big(h) != big) {
+		__builtin_unreachable();
+	}
+	return alloc_block(heap, h, bytes, SYS_HEAP_ALLOC_LOOPS, SYS_HEAP_ALLOC_BEST_FIT, caller,
+			   NULL);
+}
+#endif
+
 void *sys_heap_alloc(struct sys_heap *heap, size_t bytes)
 {
 	void *caller = __builtin_return_address(0);
-#if SYS_HEAP_OPTIMIZE_SIZE
-	return alloc_block_shared(heap, bytes, SYS_HEAP_ALLOC_LOOPS, SYS_HEAP_ALLOC_BEST_FIT, caller,
-				  NULL);
-#else
 	struct z_heap *h = heap_of(heap);
 
 	if (SYSHEAP_UNLIKELY(h == NULL)) {
 		return z_sysheap_unformatted(heap, NULL);
 	}
-	PER_HEADER_FORMAT(h, return alloc_block(heap, h, bytes, SYS_HEAP_ALLOC_LOOPS,
-						SYS_HEAP_ALLOC_BEST_FIT, caller, NULL));
+#if SYS_HEAP_OPTIMIZE_SPEED
+	if (heap_is_big(h)) {
+		return alloc_in_format(heap, h, bytes, caller, true);
+	}
+	return alloc_in_format(heap, h, bytes, caller, false);
+#else
+	return alloc_block(heap, h, bytes, SYS_HEAP_ALLOC_LOOPS, SYS_HEAP_ALLOC_BEST_FIT, caller,
+			   NULL);
 #endif
 }
 
@@ -319,8 +321,15 @@ void *sys_heap_alloc_effort(struct sys_heap *heap, size_t bytes, enum sys_heap_e
 	bool best_fit = SYS_HEAP_ALLOC_BEST_FIT;
 
 	if (effort == SYS_HEAP_EFFORT_FAST) {
-		loops = 0u;
-	} else if (effort == SYS_HEAP_EFFORT_FIT) {
+		/* Its own copy with the sampling compiled out, so that the
+		 * effort meant for ISRs is never slower than plain alloc. */
+		struct z_heap *h = heap_of(heap);
+
+		return (h != NULL) ? alloc_block(heap, h, bytes, 0u, false,
+						 __builtin_return_address(0), NULL)
+				   : NULL;
+	}
+	if (effort == SYS_HEAP_EFFORT_FIT) {
 		loops = SYS_HEAP_FIT_LOOPS;
 		best_fit = true;
 	}
@@ -348,10 +357,10 @@ SYSHEAP_INLINE void free_mem(struct sys_heap *heap, struct z_heap *h, void *mem,
 {
 	struct block_view v;
 
-#if SYS_HEAP_OPTIMIZE_SIZE
-	if (z_sysheap_live_view(heap, h, mem, caller, &v)) {
-#else
+#if SYS_HEAP_OPTIMIZE_SPEED
 	if (live_view(heap, h, mem, caller, &v)) {
+#else
+	if (z_sysheap_live_view(heap, h, mem, caller, &v)) {
 #endif
 		block_retire(h, v.c);
 		merge_view(h, &v);
@@ -359,6 +368,19 @@ SYSHEAP_INLINE void free_mem(struct sys_heap *heap, struct z_heap *h, void *mem,
 		notify_free(heap, mem);
 	}
 }
+
+#if SYS_HEAP_OPTIMIZE_SPEED
+/* The speed option's copy of free for one header format (see
+ * alloc_in_format()). */
+SYSHEAP_INLINE void free_in_format(struct sys_heap *heap, struct z_heap *h, void *mem,
+				   void *caller, const bool big)
+{
+	if (heap_is_big(h) != big) {
+		__builtin_unreachable();
+	}
+	free_mem(heap, h, mem, caller);
+}
+#endif
 
 void sys_heap_free(struct sys_heap *heap, void *mem)
 {
@@ -372,7 +394,15 @@ void sys_heap_free(struct sys_heap *heap, void *mem)
 		(void)z_sysheap_unformatted(heap, mem);
 		return;
 	}
-	PER_HEADER_FORMAT(h, free_mem(heap, h, mem, caller));
+#if SYS_HEAP_OPTIMIZE_SPEED
+	if (heap_is_big(h)) {
+		free_in_format(heap, h, mem, caller, true);
+	} else {
+		free_in_format(heap, h, mem, caller, false);
+	}
+#else
+	free_mem(heap, h, mem, caller);
+#endif
 }
 
 size_t sys_heap_usable_size(struct sys_heap *heap, void *mem)

@@ -50,7 +50,7 @@ static void *aligned_alloc_from(struct sys_heap *heap, size_t align, size_t byte
 	 * of circulation and the request served from another. */
 	for (;;) {
 		chunkid_t c0 = z_sysheap_alloc_chunk(h, bytes_to_chunksz(h, bytes + padding),
-						     SYS_HEAP_ALLOC_LOOPS);
+						     SYS_HEAP_ALLOC_LOOPS, SYS_HEAP_ALLOC_BEST_FIT);
 
 		if (c0 == 0u) {
 			return NULL;

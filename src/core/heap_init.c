@@ -99,10 +99,13 @@ static bool plan(uintptr_t start, uintptr_t end, size_t granule_bytes, bool gran
 			     !(granular && SYS_HEAP_HEADER_FORMAT == SYS_HEAP_HEADER_AUTO);
 	bool big_allowed = SYS_HEAP_HEADER_FORMAT != SYS_HEAP_HEADER_SMALL;
 
-	if (small_allowed && plan_layout(start, end, granule_bytes, granular, false, out)) {
-		return true;
+	/* Small headers first, where allowed; one call site keeps one copy. */
+	for (uint32_t big = small_allowed ? 0u : 1u; big <= (big_allowed ? 1u : 0u); big++) {
+		if (plan_layout(start, end, granule_bytes, granular, big != 0u, out)) {
+			return true;
+		}
 	}
-	return big_allowed && plan_layout(start, end, granule_bytes, granular, true, out);
+	return false;
 }
 
 static void format(const struct layout *l)
@@ -136,8 +139,11 @@ static void format(const struct layout *l)
 	h->allocated_bytes = 0u;
 	h->max_allocated_bytes = 0u;
 #endif
-	/* Chunk 0's link fields hold 0, so no chunk ever reads as its list
-	 * neighbour (hardening.h relies on it). */
+	/* The second word of chunk 0's header: its left size on big heaps,
+	 * its two (never used) link fields on small ones. Nothing relies on
+	 * chunk 0's links: on big heaps they are end_chunk and avail_buckets.
+	 * A forged link to chunk 0 fails links_sane() (hardening.h) all the
+	 * same, since chunk 0 is never free and never links back. */
 	h->chunk0_header[1] = 0u;
 	set_left_size(h, 0u, 0u);
 	chunk_resize(h, 0u, first, true);

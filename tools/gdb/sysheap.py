@@ -231,7 +231,7 @@ class Heap:
     def describe(self, c):
         return f"chunk {c} at {self.t.hexaddr(self.chunk_addr(c))}"
 
-    # sys_heap_validate(), check by check (src/diag/heap_validate.c)
+    # sys_heap_validate(), check by check (src/core/heap_validate.c)
     def violation(self):
         """None when the heap passes every check, else the first violation."""
         t = self.t

@@ -1,7 +1,9 @@
 /*
  * heap_validate.c: the structural walk. It is the executable form of the
  * invariants listed in chunk.h, and it survives any corruption: every
- * read stays inside the heap and every loop is bounded.
+ * read stays inside the heap and every loop is bounded. It lives in the
+ * core, not in diag/, because level FULL runs it on entry to every call
+ * (hardening.h): the core depends on nothing outside src/core.
  */
 #include "hardening.h"
 
