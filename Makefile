@@ -31,6 +31,7 @@ include mk/lib.mk
 -include mk/libc.mk
 -include mk/fault.mk
 -include mk/tools.mk
+-include mk/fuzz.mk
 
 .PHONY: all test clean help
 all: deps $(ALL_TARGETS)

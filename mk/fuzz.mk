@@ -1,0 +1,110 @@
+# The differential fuzzer (tests/fuzz/): one decoder and shadow model,
+# three drivers, every compile-time variant.
+#
+#   make test-fuzz    replay the committed corpus (tests/fuzz/corpus/) and
+#                     the saved crash inputs (tests/fuzz/regress/) with the
+#                     random driver of every variant, run a short random
+#                     campaign in each, and the firmware run on the M0 and
+#                     M4 QEMU boards. About 2 minutes.
+#   make fuzz         a campaign over every variant, one process at a time:
+#                     FUZZ_SECONDS in all (default 1800), split between the
+#                     random driver and libFuzzer (ASan + UBSan). Prints
+#                     operations per variant and the total. The corpus
+#                     grows in build/fuzz/corpus/<variant>/, failing inputs
+#                     land in build/fuzz/crashes/.
+#
+# Outputs: build/fuzz/<variant>/fuzz_random and fuzz_libfuzzer,
+# build/<board>/fuzz.elf and its .log.
+
+FUZZ_DIR     := $(BUILD)/fuzz
+FUZZ_SRCS    := tests/fuzz/fuzz_heap.c
+FUZZ_HDRS    := tests/fuzz/fuzz.h $(LIB_HDRS)
+FUZZ_LIBSRCS := $(LIB_SRCS) $(HOST_BOARD_SRCS)
+FUZZ_CORPUS  := tests/fuzz/corpus
+FUZZ_REGRESS := tests/fuzz/regress
+
+# name:defs (comma-separated). m32- variants are 32-bit builds: 4-byte
+# headers, as on Cortex-M; they run natively where the kernel runs i386
+# code, else under qemu-i386 (qemu-user).
+FUZZ_VARIANTS := \
+	default: \
+	h0:-DSYS_HEAP_HARDENING=0 \
+	h2:-DSYS_HEAP_HARDENING=2 \
+	h3:-DSYS_HEAP_HARDENING=3 \
+	h4:-DSYS_HEAP_HARDENING=4 \
+	big:-DSYS_HEAP_HEADER_FORMAT=2 \
+	size:-DSYS_HEAP_OPTIMIZE_SIZE=1 \
+	loops0:-DSYS_HEAP_ALLOC_LOOPS=0 \
+	bestfit:-DSYS_HEAP_ALLOC_BEST_FIT=1 \
+	traced:-DSYS_HEAP_TRACE_CALLERS=1,-DSYS_HEAP_LISTENERS=1 \
+	traced-h2:-DSYS_HEAP_TRACE_CALLERS=1,-DSYS_HEAP_LISTENERS=1,-DSYS_HEAP_HARDENING=2 \
+	m32: \
+	m32-h0:-DSYS_HEAP_HARDENING=0 \
+	m32-h3:-DSYS_HEAP_HARDENING=3 \
+	m32-small:-DSYS_HEAP_HEADER_FORMAT=1 \
+	m32-size-traced:-DSYS_HEAP_OPTIMIZE_SIZE=1,-DSYS_HEAP_TRACE_CALLERS=1,-DSYS_HEAP_LISTENERS=1,-DSYS_HEAP_HARDENING=2
+FUZZ_NAMES := $(foreach v,$(FUZZ_VARIANTS),$(firstword $(subst :, ,$(v))))
+fuzz_defs = $(subst $(comma), ,$(patsubst $(1):%,%,$(filter $(1):%,$(FUZZ_VARIANTS))))
+fuzz_m32 = $(if $(filter m32%,$(1)),-m32)
+comma := ,
+
+FUZZ_CFLAGS  := -std=c11 $(WARN) -Iinclude -Isrc/core -Itests -fno-strict-aliasing
+FUZZ_LDFLAGS := $(TEST_HOST_LDFLAGS)
+FUZZ_CLANG   ?= clang
+FUZZ_SANITIZE := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -g -O1
+
+# How a 32-bit binary runs here: natively, under qemu-i386, or not at all.
+# Probed only when a fuzz target was asked for.
+ifneq ($(filter test-fuzz fuzz fuzz-%,$(MAKECMDGOALS)),)
+FUZZ_RUN32 := $(shell mkdir -p $(BUILD) && printf 'int main(void){return 0;}' | \
+	$(HOST_CC) -m32 -x c - -o $(BUILD)/.fuzz-m32probe 2>/dev/null && \
+	{ if $(BUILD)/.fuzz-m32probe 2>/dev/null; then echo native; \
+	  elif qemu-i386 $(BUILD)/.fuzz-m32probe 2>/dev/null; then echo qemu-i386; fi; }; \
+	rm -f $(BUILD)/.fuzz-m32probe)
+endif
+fuzz_runner = $(if $(call fuzz_m32,$(1)),$(if $(filter qemu-i386,$(FUZZ_RUN32)),qemu-i386))
+
+# $(call fuzz_rules,variant)
+define fuzz_rules
+$(FUZZ_DIR)/$(1)/fuzz_random: $(FUZZ_SRCS) tests/fuzz/fuzz_random.c $(FUZZ_LIBSRCS) $(FUZZ_HDRS) \
+		$(TEST_HOST_LDSCRIPT)
+	@mkdir -p $$(@D)
+	$(HOST_CC) $(call fuzz_m32,$(1)) -O2 -g $(FUZZ_CFLAGS) $(call fuzz_defs,$(1)) \
+		$(FUZZ_SRCS) tests/fuzz/fuzz_random.c $(FUZZ_LIBSRCS) $(FUZZ_LDFLAGS) -o $$@
+
+$(FUZZ_DIR)/$(1)/fuzz_libfuzzer: $(FUZZ_SRCS) tests/fuzz/fuzz_libfuzzer.c $(FUZZ_LIBSRCS) \
+		$(FUZZ_HDRS) $(TEST_HOST_LDSCRIPT)
+	@mkdir -p $$(@D)
+	$(FUZZ_CLANG) $(call fuzz_m32,$(1)) $(FUZZ_SANITIZE) $(FUZZ_CFLAGS) $(call fuzz_defs,$(1)) \
+		$(FUZZ_SRCS) tests/fuzz/fuzz_libfuzzer.c $(FUZZ_LIBSRCS) $(FUZZ_LDFLAGS) -o $$@
+endef
+$(foreach v,$(FUZZ_NAMES),$(eval $(call fuzz_rules,$(v))))
+
+FUZZ_TEST_SECONDS ?= 3
+FUZZ_TEST_SEED    ?= 1
+FUZZ_SECONDS      ?= 1800
+
+# $(call fuzz_can_run,variant): empty when this host cannot run it.
+fuzz_can_run = $(if $(call fuzz_m32,$(1)),$(FUZZ_RUN32),yes)
+
+.PHONY: test-fuzz test-fuzz-host fuzz fuzz-firmware
+TEST_TARGETS += test-fuzz
+test-fuzz: test-fuzz-host fuzz-firmware
+
+test-fuzz-host: $(foreach v,$(FUZZ_NAMES),$(if $(call fuzz_can_run,$(v)),$(FUZZ_DIR)/$(v)/fuzz_random))
+	@failed=0; passed=0; skipped=""; total=0; \
+	for v in $(FUZZ_NAMES); do \
+		case "$$v" in m32*) run="$(if $(FUZZ_RUN32),$(filter qemu-i386,$(FUZZ_RUN32)),SKIP)";; *) run="";; esac; \
+		if [ "$$run" = SKIP ]; then skipped="$$skipped $$v"; continue; fi; \
+		log=$(FUZZ_DIR)/$$v/test-fuzz.log; \
+		if $$run $(FUZZ_DIR)/$$v/fuzz_random -s $(FUZZ_TEST_SECONDS) -S $(FUZZ_TEST_SEED) \
+			-o $(FUZZ_DIR)/crashes $(FUZZ_CORPUS) $(FUZZ_REGRESS) >$$log 2>&1; then \
+			passed=$$((passed + 1)); \
+		else failed=$$((failed + 1)); echo "FAIL test-fuzz $$v:"; tail -5 $$log; fi; \
+		ops=$$(sed -n 's/^operations: //p' $$log); total=$$((total + $${ops:-0})); \
+		printf '  %-16s %s\n' "$$v" "$$(grep -E '^(replayed|random):' $$log | tr '\n' ' ')"; \
+	done; \
+	[ -z "$$skipped" ] || echo "skip: no way to run 32-bit code here:$$skipped"; \
+	echo "test-fuzz: $$total operations checked"; \
+	echo "test-fuzz: $$passed passed, $$failed failed"; \
+	[ $$failed -eq 0 ]
