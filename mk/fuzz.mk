@@ -80,7 +80,7 @@ $(FUZZ_DIR)/$(1)/fuzz_libfuzzer: $(FUZZ_SRCS) tests/fuzz/fuzz_libfuzzer.c $(FUZZ
 endef
 $(foreach v,$(FUZZ_NAMES),$(eval $(call fuzz_rules,$(v))))
 
-FUZZ_TEST_SECONDS ?= 3
+FUZZ_TEST_SECONDS ?= 2
 FUZZ_TEST_SEED    ?= 1
 FUZZ_SECONDS      ?= 1800
 
@@ -108,3 +108,32 @@ test-fuzz-host: $(foreach v,$(FUZZ_NAMES),$(if $(call fuzz_can_run,$(v)),$(FUZZ_
 	echo "test-fuzz: $$total operations checked"; \
 	echo "test-fuzz: $$passed passed, $$failed failed"; \
 	[ $$failed -eq 0 ]
+
+# ---- firmware: the same decoder fed by a PRNG, on the M0 and M4 boards ----
+
+FUZZ_FW_BOARDS := microbit mps2-an386
+FW_SRCS_fuzz   := tests/fuzz/fuzz_heap.c tests/fuzz/fuzz_firmware.c
+FUZZ_FW_OPS    ?= 1000000
+FW_DEFS_fuzz   := -DFUZZ_FW_OPS=$(FUZZ_FW_OPS)
+# 16 KiB of RAM on the micro:bit. The M4 board could hold the host's
+# arena, across the 256 KiB header switch, but at a tenth of the speed:
+# the host's 32-bit variants and `make fuzz` cover the switch.
+FUZZ_FW_DEFS_microbit   := -DFUZZ_ARENA_BYTES=6144 -DFUZZ_ARENA_ALIGN=64 -DFUZZ_SLOTS=16 \
+	-DFUZZ_FW_INPUT=512
+FUZZ_FW_DEFS_mps2-an386 := -DFUZZ_ARENA_BYTES=32768
+
+$(foreach b,$(FUZZ_FW_BOARDS),$(eval $(call objdir_rules,$(b),$(BUILD)/$(b)/fuzz/obj,$(FW_DEFS_fuzz) $(FUZZ_FW_DEFS_$(b)))))
+$(foreach b,$(FUZZ_FW_BOARDS),$(eval $(call firmware_rules,$(b),fuzz)))
+# The flags above live here, not in the board.mk the objects depend on.
+$(foreach b,$(FUZZ_FW_BOARDS),$(eval $(call fw_objs,$(b),fuzz): mk/fuzz.mk))
+
+# The boards run side by side: each is one QEMU process on its own core.
+fuzz-firmware: $(foreach b,$(FUZZ_FW_BOARDS),$(BUILD)/$(b)/fuzz.elf)
+	@status=0; \
+	$(foreach b,$(FUZZ_FW_BOARDS),\
+		$(QEMU_RUN) -q -s -l $(BUILD)/$(b)/fuzz.log $($(b)_QEMU) $(BUILD)/$(b)/fuzz.elf \
+			>$(BUILD)/$(b)/fuzz.result 2>&1 & pids="$$pids $$!";) \
+	for p in $$pids; do wait $$p || status=1; done; \
+	$(foreach b,$(FUZZ_FW_BOARDS),cat $(BUILD)/$(b)/fuzz.result; \
+		sed -n 's/^fuzz: \([0-9]* operations.*\)/  $(b): \1/p' $(BUILD)/$(b)/fuzz.log;) \
+	exit $$status

@@ -11,6 +11,7 @@
  * Sizes are macros with host defaults; a board overrides them with -D:
  *   FUZZ_ARENA_BYTES  the buffer regions are cut from. The host's covers
  *                     the small/big header switch at 256 KiB.
+ *   FUZZ_ARENA_ALIGN  its alignment: regions at every granule's boundary.
  *   FUZZ_SLOTS        live blocks the model tracks at most.
  */
 #ifndef TESTS_FUZZ_H
@@ -22,6 +23,10 @@
 
 #ifndef FUZZ_ARENA_BYTES
 #define FUZZ_ARENA_BYTES (320u * 1024u)
+#endif
+
+#ifndef FUZZ_ARENA_ALIGN
+#define FUZZ_ARENA_ALIGN 4096u
 #endif
 
 #ifndef FUZZ_SLOTS

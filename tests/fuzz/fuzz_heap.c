@@ -85,7 +85,7 @@ static uint32_t get32(struct input *in)
 #define GUARD_FILL 0x5au
 #define OTHER_HEAP_BYTES 1024u
 
-_Alignas(4096) static uint8_t arena[FUZZ_ARENA_BYTES];
+_Alignas(FUZZ_ARENA_ALIGN) static uint8_t arena[FUZZ_ARENA_BYTES];
 _Alignas(16) static uint8_t other_mem[OTHER_HEAP_BYTES];
 static uint8_t stress_scratch[512];
 
