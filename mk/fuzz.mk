@@ -55,7 +55,7 @@ FUZZ_SANITIZE := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -
 
 # How a 32-bit binary runs here: natively, under qemu-i386, or not at all.
 # Probed only when a fuzz target was asked for.
-ifneq ($(filter test-fuzz fuzz fuzz-%,$(MAKECMDGOALS)),)
+ifneq ($(findstring fuzz,$(MAKECMDGOALS)),)
 FUZZ_RUN32 := $(shell mkdir -p $(BUILD) && printf 'int main(void){return 0;}' | \
 	$(HOST_CC) -m32 -x c - -o $(BUILD)/.fuzz-m32probe 2>/dev/null && \
 	{ if $(BUILD)/.fuzz-m32probe 2>/dev/null; then echo native; \
@@ -63,6 +63,10 @@ FUZZ_RUN32 := $(shell mkdir -p $(BUILD) && printf 'int main(void){return 0;}' | 
 	rm -f $(BUILD)/.fuzz-m32probe)
 endif
 fuzz_runner = $(if $(call fuzz_m32,$(1)),$(if $(filter qemu-i386,$(FUZZ_RUN32)),qemu-i386))
+# ASan's shadow memory does not map under qemu-i386 (it hangs), so there
+# the 32-bit libFuzzer drivers keep UBSan only.
+fuzz_sanitize = $(if $(and $(call fuzz_m32,$(1)),$(filter qemu-i386,$(FUZZ_RUN32))),\
+	$(subst address$(comma),,$(FUZZ_SANITIZE)),$(FUZZ_SANITIZE))
 
 # $(call fuzz_rules,variant)
 define fuzz_rules
@@ -75,12 +79,14 @@ $(FUZZ_DIR)/$(1)/fuzz_random: $(FUZZ_SRCS) tests/fuzz/fuzz_random.c $(FUZZ_LIBSR
 $(FUZZ_DIR)/$(1)/fuzz_libfuzzer: $(FUZZ_SRCS) tests/fuzz/fuzz_libfuzzer.c $(FUZZ_LIBSRCS) \
 		$(FUZZ_HDRS) $(TEST_HOST_LDSCRIPT)
 	@mkdir -p $$(@D)
-	$(FUZZ_CLANG) $(call fuzz_m32,$(1)) $(FUZZ_SANITIZE) $(FUZZ_CFLAGS) $(call fuzz_defs,$(1)) \
+	$(FUZZ_CLANG) $(call fuzz_m32,$(1)) $(call fuzz_sanitize,$(1)) $(FUZZ_CFLAGS) $(call fuzz_defs,$(1)) \
 		$(FUZZ_SRCS) tests/fuzz/fuzz_libfuzzer.c $(FUZZ_LIBSRCS) $(FUZZ_LDFLAGS) -o $$@
 endef
 $(foreach v,$(FUZZ_NAMES),$(eval $(call fuzz_rules,$(v))))
 
 FUZZ_TEST_SECONDS ?= 2
+# The variants libFuzzer runs in `make fuzz` (all of them take the random driver).
+FUZZ_LIBFUZZER_VARIANTS ?= default h2 h3 traced-h2 big m32 m32-small
 FUZZ_TEST_SEED    ?= 1
 FUZZ_SECONDS      ?= 1800
 
@@ -88,6 +94,11 @@ FUZZ_SECONDS      ?= 1800
 fuzz_can_run = $(if $(call fuzz_m32,$(1)),$(FUZZ_RUN32),yes)
 
 .PHONY: test-fuzz test-fuzz-host fuzz fuzz-firmware
+
+fuzz: deps $(foreach v,$(FUZZ_NAMES),$(if $(call fuzz_can_run,$(v)),$(FUZZ_DIR)/$(v)/fuzz_random)) \
+		$(foreach v,$(FUZZ_LIBFUZZER_VARIANTS),$(if $(call fuzz_can_run,$(v)),$(FUZZ_DIR)/$(v)/fuzz_libfuzzer))
+	@sh tests/fuzz/campaign.sh $(FUZZ_SECONDS) $(FUZZ_DIR) "$(FUZZ_RUN32)" "$(FUZZ_NAMES)" \
+		"$(FUZZ_LIBFUZZER_VARIANTS)"
 TEST_TARGETS += test-fuzz
 test-fuzz: test-fuzz-host fuzz-firmware
 
