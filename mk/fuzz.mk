@@ -16,6 +16,12 @@
 # Outputs: build/fuzz/<variant>/fuzz_random and fuzz_libfuzzer,
 # build/<board>/fuzz.elf and its .log.
 
+# clang with its libFuzzer, ASan and UBSan runtimes (64- and 32-bit);
+# g++-multilib for linking the 32-bit libFuzzer (a C++ runtime); qemu-user
+# runs 32-bit code on kernels that cannot.
+DEPS_PACKAGES       += clang libclang-rt-dev
+DEPS_PACKAGES_AMD64 += g++-multilib qemu-user
+
 FUZZ_DIR     := $(BUILD)/fuzz
 FUZZ_SRCS    := tests/fuzz/fuzz_heap.c
 FUZZ_HDRS    := tests/fuzz/fuzz.h $(LIB_HDRS)
