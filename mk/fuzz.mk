@@ -106,7 +106,17 @@ fuzz: deps $(foreach v,$(FUZZ_NAMES),$(if $(call fuzz_can_run,$(v)),$(FUZZ_DIR)/
 	@sh tests/fuzz/campaign.sh $(FUZZ_SECONDS) $(FUZZ_DIR) "$(FUZZ_RUN32)" "$(FUZZ_NAMES)" \
 		"$(FUZZ_LIBFUZZER_VARIANTS)"
 TEST_TARGETS += test-fuzz
-test-fuzz: test-fuzz-host fuzz-firmware
+test-fuzz: test-fuzz-host test-fuzz-libfuzzer fuzz-firmware
+
+# The committed inputs once more through libFuzzer's build, under ASan and
+# UBSan: what the random driver's -O2 build would not notice.
+.PHONY: test-fuzz-libfuzzer
+test-fuzz-libfuzzer: $(FUZZ_DIR)/default/fuzz_libfuzzer
+	@$(FUZZ_DIR)/default/fuzz_libfuzzer -runs=0 $(FUZZ_CORPUS) $(FUZZ_REGRESS) \
+		>$(FUZZ_DIR)/default/test-fuzz-libfuzzer.log 2>&1 \
+		|| { tail -20 $(FUZZ_DIR)/default/test-fuzz-libfuzzer.log; exit 1; }
+	@echo "  default          libFuzzer (ASan + UBSan) replay: $$(sed -n 's/^operations: //p' \
+		$(FUZZ_DIR)/default/test-fuzz-libfuzzer.log) operations"
 
 test-fuzz-host: $(foreach v,$(FUZZ_NAMES),$(if $(call fuzz_can_run,$(v)),$(FUZZ_DIR)/$(v)/fuzz_random))
 	@failed=0; passed=0; skipped=""; total=0; \

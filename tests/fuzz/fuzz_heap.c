@@ -256,10 +256,18 @@ static bool intact(const uint8_t *p, size_t bytes, uint8_t tag)
 	return true;
 }
 
-static bool bytes_are(const uint8_t *p, size_t bytes, uint8_t value)
+/* Every byte in [p, p + bytes) is the guard fill. */
+static bool guard_intact(const uint8_t *p, size_t bytes)
 {
-	for (size_t i = 0u; i < bytes; i++) {
-		if (p[i] != value) {
+	static uint8_t fill_bytes[256];
+
+	if (fill_bytes[0] != GUARD_FILL) {
+		memset(fill_bytes, GUARD_FILL, sizeof(fill_bytes));
+	}
+	for (size_t at = 0u; at < bytes; at += sizeof(fill_bytes)) {
+		size_t n = bytes - at < sizeof(fill_bytes) ? bytes - at : sizeof(fill_bytes);
+
+		if (memcmp(p + at, fill_bytes, n) != 0) {
 			return false;
 		}
 	}
@@ -391,8 +399,8 @@ static void check_stats(size_t allocated, size_t free_bytes)
 
 static void check_surroundings(void)
 {
-	FCHECK(bytes_are(m.region - GUARD_BYTES, GUARD_BYTES, GUARD_FILL));
-	FCHECK(bytes_are(m.region + m.region_bytes, GUARD_BYTES, GUARD_FILL));
+	FCHECK(guard_intact(m.region - GUARD_BYTES, GUARD_BYTES));
+	FCHECK(guard_intact(m.region + m.region_bytes, GUARD_BYTES));
 	if (m.other_block != NULL) {
 		FCHECK(intact(m.other_block, 64u, 0x33u));
 		FCHECK(sys_heap_validate(&m.other));
@@ -993,9 +1001,11 @@ static void start_heap(struct input *in)
 	m.region = region;
 	m.region_bytes = bytes;
 	m.peak_exact = true;
-	memset(region - GUARD_BYTES, GUARD_FILL, GUARD_BYTES);
+	/* The whole arena around the region is checked when the run ends,
+	 * the bands next to it after every operation. */
+	memset(arena, GUARD_FILL, (size_t)(region - arena));
 	memset(region, junk, bytes);
-	memset(region + bytes, GUARD_FILL, GUARD_BYTES);
+	memset(region + bytes, GUARD_FILL, sizeof(arena) - (size_t)(region - arena) - bytes);
 
 	bool natural = granule <= SYS_HEAP_NATURAL_ALIGN;
 	bool ok;
@@ -1104,6 +1114,10 @@ uint32_t fuzz_run(const uint8_t *data, size_t size, bool *failed)
 	if (m.formatted && !run_failed) {
 		finish_heap();
 	}
+	size_t before = (size_t)(m.region - arena);
+
+	FCHECK(guard_intact(arena, before));
+	FCHECK(guard_intact(m.region + m.region_bytes, sizeof(arena) - before - m.region_bytes));
 	*failed = run_failed;
 	return ops;
 }
