@@ -50,7 +50,7 @@ int sys_heap_info_get(struct sys_heap *heap, struct sys_heap_info *info)
 		/* Back from the largest request to the chunk that serves it; free
 		 * chunks too small to serve any request count as lost (1000). */
 		size_t largest = info->largest_free_bytes != 0u
-					 ? info->largest_free_bytes + mem_offset(h) + BLOCK_TAIL_BYTES
+					 ? info->largest_free_bytes + h->mem_offset + BLOCK_TAIL_BYTES
 					 : 0u;
 
 		info->fragmentation_permille =

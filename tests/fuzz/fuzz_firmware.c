@@ -1,9 +1,9 @@
 /*
  * fuzz_firmware.c: the fuzz decoder as firmware (QEMU Cortex-M boards),
  * fed by a PRNG until FUZZ_FW_OPS operations have run. Every input runs
- * with the same checks as on the host; a failing one prints its seed and
- * run number so the host's random driver can generate it again
- * (fuzz_random -S SEED, the same generator).
+ * with the same checks as on the host. A failing input is printed in hex:
+ * `xxd -r -p` turns it into a file for tests/fuzz/regress/ (replay it on
+ * the host with the board's FUZZ_ARENA_BYTES for the same region sizes).
  */
 #include <stdio.h>
 
@@ -40,7 +40,11 @@ int main(void)
 		ops += fuzz_run(input, size, &bad);
 		if (bad) {
 			failed++;
-			printf("FAIL input %lu: %s\n", passed + failed, fuzz_failure());
+			printf("FAIL input %lu: %s\ninput:", passed + failed, fuzz_failure());
+			for (size_t i = 0u; i < size; i++) {
+				printf("%s%02x", (i % 32u) == 0u ? "\n" : "", input[i]);
+			}
+			printf("\n");
 		} else {
 			passed++;
 		}
