@@ -34,10 +34,11 @@ static void note_free(void *ctx, void *mem, size_t bytes, bool used)
 static void test_walk_small_free_chunk(void)
 {
 	struct sys_heap heap;
-	uint8_t *region = guarded_region(0u, 4096u);
+	const size_t bytes = 1024u;
+	uint8_t *region = guarded_region(0u, bytes);
 	struct walk_max w = { 0u, 0u };
 
-	sys_heap_init(&heap, region, 4096u);
+	sys_heap_init(&heap, region, bytes);
 	void *a = sys_heap_alloc(&heap, 20u);
 	void *b = sys_heap_alloc(&heap, 20u);
 
@@ -49,7 +50,7 @@ static void test_walk_small_free_chunk(void)
 
 	sys_heap_walk(&heap, note_free, &w);
 	CHECK(w.free_chunks >= 1u);
-	CHECK(w.largest_free < 4096u);
+	CHECK(w.largest_free < bytes);
 	sys_heap_free(&heap, c);
 	sys_heap_free(&heap, b);
 	CHECK(sys_heap_validate(&heap));
