@@ -31,8 +31,9 @@
  * before `__libc_init_array()`.
  *
  * **Misuse caught at compile time.** A size below ::SYS_HEAP_MIN_BYTES, an
- * alignment or granule that is not a power of two, a granule above 4096:
- * each is a `_Static_assert` naming the heap.
+ * alignment or granule that is not a power of two, a granule above 4096,
+ * and with ::SYS_HEAP_HEADER_SMALL a size above what a small heap can use
+ * (256 KiB): each is a `_Static_assert` naming the heap.
  *
  * **Forgotten linker fragment.** Every SYS_HEAP_DEFINE() refers to a
  * symbol that only `ld/sysheap_registry.ld` defines, so without the
@@ -120,6 +121,10 @@ const struct sys_heap_static *sys_heap_static_at(size_t index);
 
 #define Z_SYS_HEAP_IS_POW2(x) ((x) != 0u && ((x) & ((x) - 1u)) == 0u)
 
+/* A buffer on the natural alignment loses half an alignment in front of a
+ * small heap's descriptor; past this, init would clip it unused. */
+#define Z_SYS_HEAP_SMALL_DEFINE_MAX (Z_SYS_HEAP_SMALL_REGION_MAX + SYS_HEAP_NATURAL_ALIGN)
+
 /* The one expansion behind every public macro. `sect` is a string
  * literal; `align` and `granule` integer constant expressions. (Attribute
  * names are spelled __section__ etc. so that a macro parameter can never
@@ -132,6 +137,10 @@ const struct sys_heap_static *sys_heap_static_at(size_t index);
 #define Z_SYS_HEAP_DEFINE(name, bytes, sect, align, granule)                      \
 	Z_SYS_HEAP_STATIC_ASSERT((size_t)(bytes) >= SYS_HEAP_MIN_BYTES,                \
 				 "SYS_HEAP_DEFINE(" #name "): size below SYS_HEAP_MIN_BYTES"); \
+	Z_SYS_HEAP_STATIC_ASSERT(!Z_SYS_HEAP_SMALL_ONLY ||                              \
+					 (size_t)(bytes) <= Z_SYS_HEAP_SMALL_DEFINE_MAX,        \
+				 "SYS_HEAP_DEFINE(" #name "): larger than a "                \
+				 "SYS_HEAP_HEADER_SMALL heap can use");                      \
 	Z_SYS_HEAP_STATIC_ASSERT(Z_SYS_HEAP_IS_POW2((size_t)(align)),                  \
 				 "SYS_HEAP_DEFINE(" #name "): alignment not a power of two"); \
 	Z_SYS_HEAP_LINK_REQUIRE(Z_SYS_HEAP_REGISTRY_SYMBOL);                          \

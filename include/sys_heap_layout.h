@@ -126,28 +126,58 @@ struct z_heap {
 #define Z_SYS_HEAP_CHUNK0_BYTES(bytes) \
 	Z_SYS_HEAP_ROUND_UP(sizeof(struct z_heap) + 4u * Z_SYS_HEAP_BUCKETS(bytes), \
 			    SYS_HEAP_NATURAL_ALIGN)
+/* Every heap has 4-byte headers: SYS_HEAP_HEADER_SMALL on a 32-bit target. */
+#define Z_SYS_HEAP_SMALL_ONLY \
+	(SYS_HEAP_HEADER_FORMAT == SYS_HEAP_HEADER_SMALL && sizeof(void *) == 4u)
+
+/* The most of a region, from the descriptor on, that a small heap uses:
+ * its largest chunk span and the end marker's header. Init clips the rest. */
+#define Z_SYS_HEAP_SMALL_REGION_MAX \
+	((size_t)SYS_HEAP_SMALL_MAX_UNITS * SYS_HEAP_CHUNK_UNIT + 4u)
+
+/* Bytes of an n-byte region that a small-only build clips away, at most. */
+#define Z_SYS_HEAP_CLIPPED_BYTES(n) \
+	((Z_SYS_HEAP_SMALL_ONLY && (size_t)(n) > Z_SYS_HEAP_SMALL_REGION_MAX) \
+		 ? (size_t)(n) - Z_SYS_HEAP_SMALL_REGION_MAX \
+		 : 0u)
+
+/* The largest request the largest small heap serves, at least. */
+#define Z_SYS_HEAP_SMALL_MAX_REQUEST \
+	((size_t)SYS_HEAP_SMALL_MAX_UNITS * SYS_HEAP_CHUNK_UNIT - \
+	 Z_SYS_HEAP_CHUNK0_BYTES(Z_SYS_HEAP_SMALL_REGION_MAX) - 4u - Z_SYS_HEAP_BLOCK_PREFIX_BYTES - \
+	 Z_SYS_HEAP_BLOCK_TAIL_BYTES)
 /** @endcond */
 
 /**
  * Bytes of an N-byte region that do not end up in chunks, at most: the
  * start-alignment slack, the descriptor and bucket heads, the end marker
- * and the end's rounding. A fresh heap's free_bytes is at least
- * N - SYS_HEAP_OVERHEAD(N). A constant expression.
+ * and the end's rounding, and with ::SYS_HEAP_HEADER_SMALL whatever lies
+ * beyond the largest small heap (about 256 KiB). A fresh heap's
+ * free_bytes is at least N - SYS_HEAP_OVERHEAD(N). A constant expression.
  */
 #define SYS_HEAP_OVERHEAD(n) \
-	(2u * (SYS_HEAP_NATURAL_ALIGN - 1u) + Z_SYS_HEAP_CHUNK0_BYTES(n) + Z_SYS_HEAP_HDR_BYTES(n))
+	(2u * (SYS_HEAP_NATURAL_ALIGN - 1u) + Z_SYS_HEAP_CHUNK0_BYTES(n) + Z_SYS_HEAP_HDR_BYTES(n) + \
+	 Z_SYS_HEAP_CLIPPED_BYTES(n))
 
 /**
  * A region size, at any start address, that guarantees one allocation of
  * `n` bytes succeeds on a fresh heap with the natural granule. Use it to
  * size heaps at compile time: `static uint8_t buf[SYS_HEAP_BYTES_FOR(4096)];`.
  * A constant expression.
+ *
+ * With ::SYS_HEAP_HEADER_SMALL no region serves a request beyond what the
+ * largest small heap holds (about 256 KiB): SYS_HEAP_BYTES_FOR() is then
+ * SIZE_MAX, which an array size or SYS_HEAP_DEFINE() refuses at compile
+ * time.
  */
 #define SYS_HEAP_BYTES_FOR(n) \
-	(SYS_HEAP_OVERHEAD((n) + 512u) + \
-	 Z_SYS_HEAP_ROUND_UP((size_t)(n) + Z_SYS_HEAP_BLOCK_TAIL_BYTES + \
-				     Z_SYS_HEAP_HDR_BYTES((n) + 512u) + Z_SYS_HEAP_BLOCK_PREFIX_BYTES, \
-			     SYS_HEAP_NATURAL_ALIGN))
+	((Z_SYS_HEAP_SMALL_ONLY && (size_t)(n) > Z_SYS_HEAP_SMALL_MAX_REQUEST) \
+		 ? SIZE_MAX \
+		 : (SYS_HEAP_OVERHEAD((n) + 512u) + \
+		    Z_SYS_HEAP_ROUND_UP((size_t)(n) + Z_SYS_HEAP_BLOCK_TAIL_BYTES + \
+						Z_SYS_HEAP_HDR_BYTES((n) + 512u) + \
+						Z_SYS_HEAP_BLOCK_PREFIX_BYTES, \
+					SYS_HEAP_NATURAL_ALIGN)))
 
 /**
  * The smallest region, at any start address, that holds a heap with room

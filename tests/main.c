@@ -28,6 +28,7 @@ static const struct suite suites[] = {
 	{ "listeners", test_listeners },
 	{ "report", test_report },
 	{ "stress", test_stress },
+	{ "fuzz_findings", test_fuzz_findings },
 };
 
 const char *test_current_suite;

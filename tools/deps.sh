@@ -11,8 +11,10 @@ cmake pkgconf"
 # The host suite also runs as 32-bit code (4-byte headers, as on Cortex-M)
 # where the host compiler can target i386.
 if [ "$(dpkg --print-architecture 2>/dev/null)" = amd64 ]; then
-	PACKAGES="$PACKAGES gcc-multilib"
+	PACKAGES="$PACKAGES gcc-multilib ${DEPS_PACKAGES_AMD64:-}"
 fi
+# What the mk/ fragments add for their own targets (mk/deps.mk).
+PACKAGES="$PACKAGES ${DEPS_PACKAGES:-}"
 
 missing=""
 for p in $PACKAGES; do

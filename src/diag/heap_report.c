@@ -47,8 +47,11 @@ int sys_heap_info_get(struct sys_heap *heap, struct sys_heap_info *info)
 		}
 	}
 	if (info->free_bytes != 0u) {
-		/* Back from the largest request to the chunk that serves it. */
-		size_t largest = info->largest_free_bytes + h->mem_offset + BLOCK_TAIL_BYTES;
+		/* Back from the largest request to the chunk that serves it; free
+		 * chunks too small to serve any request count as lost (1000). */
+		size_t largest = info->largest_free_bytes != 0u
+					 ? info->largest_free_bytes + h->mem_offset + BLOCK_TAIL_BYTES
+					 : 0u;
 
 		info->fragmentation_permille =
 			(uint32_t)(1000u - (largest * 1000u) / info->free_bytes);

@@ -16,10 +16,12 @@ void sys_heap_walk(struct sys_heap *heap, sys_heap_walker_t walker, void *ctx)
 	     c = right_chunk(h, c)) {
 		bool used = chunk_used(h, c);
 		/* What usable_size() says of a live block; for a free chunk, the
-		 * largest request it can serve (guards keep a canary's bytes). */
-		size_t room = chunk_usable_bytes(h, c);
+		 * largest request it can serve: none when the chunk is smaller
+		 * than a block's header, prefix and canary together, where the
+		 * subtraction wraps past the chunk's own size. */
+		size_t room = chunk_usable_bytes(h, c) - BLOCK_TAIL_BYTES;
 		size_t bytes = used ? block_bytes(h, c)
-				    : (room > BLOCK_TAIL_BYTES ? room - BLOCK_TAIL_BYTES : 0u);
+				    : (room < chunk_bytes(chunk_size(h, c)) ? room : 0u);
 
 		walker(ctx, chunk_mem(h, c), bytes, used);
 	}
