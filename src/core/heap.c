@@ -355,11 +355,15 @@ void z_sysheap_free_block(struct sys_heap *heap, chunkid_t c)
  * read once, checked (at BASIC and up), and merged from what was read. */
 SYSHEAP_INLINE void free_mem(struct sys_heap *heap, struct z_heap *h, void *mem, void *caller)
 {
-	struct block_view v;
-
 #if SYS_HEAP_OPTIMIZE_SPEED
+	/* Zeroed: with the check inlined, GCC cannot always see that a true
+	 * answer filled the view, and warns (-Wmaybe-uninitialized). */
+	struct block_view v = { 0 };
+
 	if (live_view(heap, h, mem, caller, &v)) {
 #else
+	struct block_view v;
+
 	if (z_sysheap_live_view(heap, h, mem, caller, &v)) {
 #endif
 		block_retire(h, v.c);
