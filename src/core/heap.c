@@ -327,7 +327,7 @@ void *sys_heap_alloc_effort(struct sys_heap *heap, size_t bytes, enum sys_heap_e
 
 		return (h != NULL) ? alloc_block(heap, h, bytes, 0u, false,
 						 __builtin_return_address(0), NULL)
-				   : NULL;
+				   : z_sysheap_unformatted(heap, NULL);
 	}
 	if (effort == SYS_HEAP_EFFORT_FIT) {
 		loops = SYS_HEAP_FIT_LOOPS;
