@@ -11,8 +11,10 @@ LIB_HDRS := $(wildcard include/*.h src/*.h src/core/*.h src/diag/*.h)
 HOST_LIB_CFLAGS ?= -O2 -g
 
 # The host library ends the default error hook with a line on stderr
-# (boards/host/fatal_host.c) instead of src/'s freestanding trap.
-HOST_LIB_SRCS := $(filter-out src/core/fatal_trap.c,$(LIB_SRCS)) boards/host/fatal_host.c
+# (boards/host/fatal_host.c) instead of src/'s freestanding trap, and
+# prints sys_heap_print_info() on stdout (boards/host/print_host.c).
+HOST_LIB_SRCS := $(filter-out src/core/fatal_trap.c src/diag/print_output.c,$(LIB_SRCS)) \
+	boards/host/fatal_host.c boards/host/print_host.c
 
 HOST_LIB := $(BUILD)/host/libsysheap.a
 CPU_LIBS := $(foreach c,$(CPUS),$(BUILD)/$(c)/libsysheap.a)

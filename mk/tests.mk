@@ -17,7 +17,8 @@ TEST_HDRS := $(wildcard tests/*.h)
 TEST_LIB_HDRS := $(wildcard include/*.h src/*.h src/*/*.h)
 # heap_locked.c calls sys_heap_lock(); on the host the boards' no-op
 # lock provides it.
-TEST_HOST_SUPPORT_SRCS := $(wildcard boards/host/lock_host.c)
+# sys_heap_print_info() prints on stdout, as in the host library.
+TEST_HOST_SUPPORT_SRCS := $(wildcard boards/host/lock_host.c boards/host/print_host.c)
 # src/registry.c needs the registry bounds from ld/sysheap_registry.ld.
 TEST_HOST_LDSCRIPT := tests/host_registry.ld
 TEST_HOST_LDFLAGS := -Wl,-L,ld -Wl,-T,$(TEST_HOST_LDSCRIPT)

@@ -710,7 +710,7 @@ static void stress_free(void *arg, void *p)
 
 static void op_stress(struct input *in)
 {
-	struct sys_heap_stress_result r;
+	struct z_heap_stress_result r;
 	uint32_t ops = get8(in) % 64u;
 	uint32_t seed = get32(in);
 
@@ -720,8 +720,8 @@ static void op_stress(struct input *in)
 
 	m.stress_events = budget;
 #endif
-	sys_heap_stress(stress_alloc, stress_free, &m.heap, m.region_bytes, ops, stress_scratch,
-			sizeof(stress_scratch), get8(in) % 101u, seed, &r);
+	sys_heap_stress_seeded(stress_alloc, stress_free, &m.heap, m.region_bytes, ops,
+			       stress_scratch, sizeof(stress_scratch), get8(in) % 101u, seed, &r);
 	FCHECK(r.total_frees == r.successful_allocs);
 	FCHECK(r.successful_allocs <= r.total_allocs);
 #if SYS_HEAP_LISTENERS
