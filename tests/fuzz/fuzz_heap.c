@@ -551,6 +551,13 @@ static bool is_pow2(size_t x)
 	return x != 0u && (x & (x - 1u)) == 0u;
 }
 
+/* What the aligned calls accept: a power of two, or 0 (Zephyr's "no
+ * alignment beyond the natural one"). */
+static bool valid_align(size_t x)
+{
+	return x == 0u || is_pow2(x);
+}
+
 static void op_alloc(struct input *in, uint8_t op)
 {
 	size_t bytes = decode_size(in);
@@ -602,7 +609,7 @@ static void op_aligned_alloc(struct input *in)
 	m.peak_exact = false;
 	void *mem = sys_heap_aligned_alloc(&m.heap, align, bytes);
 
-	if (!is_pow2(align) || bytes == 0u || bytes > m.region_bytes) {
+	if (!valid_align(align) || bytes == 0u || bytes > m.region_bytes) {
 		FCHECK(mem == NULL);
 	}
 	if (mem != NULL) {
@@ -625,7 +632,7 @@ static void op_realloc(struct input *in, bool aligned)
 	void *mem = aligned ? sys_heap_aligned_realloc(&m.heap, old, align, bytes)
 			    : sys_heap_realloc(&m.heap, old, bytes);
 
-	if ((aligned && !is_pow2(align)) || bytes == 0u || bytes > m.region_bytes) {
+	if ((aligned && !valid_align(align)) || bytes == 0u || bytes > m.region_bytes) {
 		FCHECK(mem == NULL);
 	}
 	if (old == NULL) {
@@ -635,7 +642,7 @@ static void op_realloc(struct input *in, bool aligned)
 		}
 		return;
 	}
-	if (bytes == 0u && (!aligned || is_pow2(align))) {
+	if (bytes == 0u && (!aligned || valid_align(align))) {
 		forget(b); /* realloc(p, 0) frees p */
 		expect('f', NULL, old, 0u);
 		return;
