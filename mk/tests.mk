@@ -45,7 +45,10 @@ TEST_HAVE_M32 := $(shell mkdir -p $(BUILD) && printf 'int main(void){return 0;}'
 endif
 
 # $(call test_objs,dir): every object of one test binary.
-test_objs = $(patsubst %.c,$(1)/obj/%.o,$(LIB_SRCS) $(TEST_SRCS) $(TEST_HOST_SUPPORT_SRCS))
+# The host build prints through boards/host/print_host.c, as the host
+# library does, in place of src/'s _write one.
+test_objs = $(patsubst %.c,$(1)/obj/%.o,$(filter-out src/diag/print_output.c,$(LIB_SRCS)) \
+	$(TEST_SRCS) $(TEST_HOST_SUPPORT_SRCS))
 
 # $(call test_binary_rules,dir,flags): compile the library with its own
 # strict flags, the tests and host support with the test flags, all with

@@ -345,9 +345,42 @@ static void test_no_ops(void)
 	CHECK_EQ(ctx.callbacks, 0u);
 }
 
+/* Zephyr's 9-argument rig is the seeded one with the default seed, which
+ * seed 0 also stands for. */
+static void test_zephyr_signature(void)
+{
+	static struct sys_heap heap;
+	struct z_heap_stress_result zephyr;
+	struct z_heap_stress_result seeded;
+	const uint32_t ops = SCALED(2000u);
+
+	sys_heap_init(&heap, guarded_region(0u, TEST_STRESS_HEAP_BYTES), TEST_STRESS_HEAP_BYTES);
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.heap = &heap;
+	ctx.granule = 1u;
+	ctx.align = SYS_HEAP_NATURAL_ALIGN;
+	ctx.op_count = ops;
+	sys_heap_stress(stress_alloc, stress_free, &ctx, TEST_STRESS_HEAP_BYTES, ops,
+			test_stress_scratch, sizeof(test_stress_scratch), 50, &zephyr);
+	CHECK_EQ(ctx.invalid, 0u);
+	CHECK_EQ(ctx.bad_cookies, 0u);
+	CHECK_EQ(ctx.bad_blocks, 0u);
+	CHECK_EQ(zephyr.total_frees, zephyr.successful_allocs);
+	struct z_heap_stress_result again = run_stress(&heap, TEST_STRESS_HEAP_BYTES, 1u, ops, 50, 0u);
+
+	seeded = run_stress(&heap, TEST_STRESS_HEAP_BYTES, 1u, ops, 50, 7u);
+	CHECK(zephyr.successful_allocs > 0u);
+	CHECK_EQ(again.total_allocs, zephyr.total_allocs);
+	CHECK_EQ(again.successful_allocs, zephyr.successful_allocs);
+	CHECK(again.accumulated_in_use_bytes == zephyr.accumulated_in_use_bytes);
+	/* Another seed, another sequence. */
+	CHECK(seeded.accumulated_in_use_bytes != zephyr.accumulated_in_use_bytes);
+}
+
 void test_stress(void)
 {
 	test_no_ops();
+	test_zephyr_signature();
 	test_real_world();
 	test_fragmentation_runaway();
 	test_light_load();
