@@ -38,7 +38,7 @@ TEST_BIN := sysheap_tests
 
 # Non-empty when the host compiler can build and run 32-bit binaries.
 # Probed only when a target that uses it was asked for.
-ifneq ($(filter test-host coverage test-zephyr,$(MAKECMDGOALS)),)
+ifneq ($(filter test-host coverage,$(MAKECMDGOALS)),)
 TEST_HAVE_M32 := $(shell mkdir -p $(BUILD) && printf 'int main(void){return 0;}' | \
 	$(HOST_CC) -m32 -x c - -o $(BUILD)/.m32probe 2>/dev/null && \
 	$(BUILD)/.m32probe && echo yes; rm -f $(BUILD)/.m32probe)

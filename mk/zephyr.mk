@@ -2,7 +2,7 @@
 #
 #   make test-zephyr    the Zephyr-style suite (tests/zephyr/, written for
 #                       Zephyr's headers against the ztest shim) on the host,
-#                       64-bit and, where the host runs them, 32-bit, with
+#                       64-bit and 32-bit (natively or under qemu-i386), with
 #                       listeners on and once with the defaults; in QEMU on
 #                       $(ZEPHYR_QEMU_BOARDS) with listeners on and the libc
 #                       glue; and the compile test: a file that includes only
@@ -78,20 +78,24 @@ zephyr-compile-test: $(HOST_LIB)
 	@echo "PASS zephyr compile test: host and cortex-m4, listeners on and off, -Werror; off fails the link naming SYS_HEAP_LISTENERS"
 
 # Every part runs even when one fails; the last line counts them.
+# 32-bit: natively or under qemu-i386, as mk/fuzz.mk found (FUZZ_RUN32).
 test-zephyr: deps $(ZEPHYR_HOST_DIR)/m64/$(ZEPHYR_BIN) \
 		$(ZEPHYR_HOST_DIR)/default/$(ZEPHYR_BIN) \
-		$(if $(TEST_HAVE_M32),$(ZEPHYR_HOST_DIR)/m32/$(ZEPHYR_BIN))
+		$(if $(FUZZ_RUN32),$(ZEPHYR_HOST_DIR)/m32/$(ZEPHYR_BIN))
 	@passed=0; failed=0; \
 	run() { echo "-- $$1"; shift; if "$$@"; then passed=$$((passed + 1)); \
 		else failed=$$((failed + 1)); echo "FAIL test-zephyr: $$*"; fi; }; \
-	host() { "$$1" >"$$1.log" 2>&1; s=$$?; tail -n 2 "$$1.log"; \
+	host() { $$run32 "$$1" >"$$1.log" 2>&1; s=$$?; tail -n 2 "$$1.log"; \
 		[ $$s -eq 0 ] || { tail -n 40 "$$1.log"; return 1; }; }; \
 	run "compile test" $(MAKE) --no-print-directory zephyr-compile-test; \
 	run "host 64-bit, listeners on" host $(ZEPHYR_HOST_DIR)/m64/$(ZEPHYR_BIN); \
 	run "host 64-bit, defaults (listener tests skip)" host $(ZEPHYR_HOST_DIR)/default/$(ZEPHYR_BIN); \
-	if [ -n "$(TEST_HAVE_M32)" ]; then \
-		run "host 32-bit, listeners on" host $(ZEPHYR_HOST_DIR)/m32/$(ZEPHYR_BIN); \
-	else echo "skip: no -m32 on this host, 32-bit host run skipped"; fi; \
+	run32=""; \
+	if [ -n "$(FUZZ_RUN32)" ]; then \
+		run32="$(filter qemu-i386,$(FUZZ_RUN32))"; \
+		run "host 32-bit ($(FUZZ_RUN32)), listeners on" host $(ZEPHYR_HOST_DIR)/m32/$(ZEPHYR_BIN); \
+		run32=""; \
+	else echo "skip: this host neither runs nor emulates 32-bit binaries: 32-bit run skipped"; fi; \
 	for b in $(ZEPHYR_QEMU_BOARDS); do \
 		run "QEMU $$b, listeners on" $(MAKE) --no-print-directory BUILD=$(BUILD)/zephyr-listeners \
 			CONFIG_DEFS="$(CONFIG_DEFS) $(ZEPHYR_LISTEN)" qemu-zephyr_test-$$b; \
