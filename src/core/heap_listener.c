@@ -65,40 +65,40 @@ static struct heap_listener *next_listener(struct heap_listener_node *node, uint
 	return NULL;
 }
 
-void heap_listener_notify_alloc(uintptr_t heap_id, void *mem, size_t bytes)
+/* Call every `event` listener of `heap_id`: alloc and free with (mem,
+ * bytes), resize with (mem, new_end) as the old and new ends. */
+static void notify(uintptr_t heap_id, enum heap_event_types event, void *mem, void *new_end,
+		   size_t bytes)
 {
-	struct heap_listener *l = next_listener(NULL, heap_id, HEAP_ALLOC);
+	struct heap_listener *l = next_listener(NULL, heap_id, event);
 
 	while (l != NULL) {
-		struct heap_listener *next = next_listener(&l->node, heap_id, HEAP_ALLOC);
+		struct heap_listener *next = next_listener(&l->node, heap_id, event);
 
-		l->alloc_cb(heap_id, mem, bytes);
+		if (event == HEAP_ALLOC) {
+			l->alloc_cb(heap_id, mem, bytes);
+		} else if (event == HEAP_FREE) {
+			l->free_cb(heap_id, mem, bytes);
+		} else {
+			l->resize_cb(heap_id, mem, new_end);
+		}
 		l = next;
 	}
+}
+
+void heap_listener_notify_alloc(uintptr_t heap_id, void *mem, size_t bytes)
+{
+	notify(heap_id, HEAP_ALLOC, mem, NULL, bytes);
 }
 
 void heap_listener_notify_free(uintptr_t heap_id, void *mem, size_t bytes)
 {
-	struct heap_listener *l = next_listener(NULL, heap_id, HEAP_FREE);
-
-	while (l != NULL) {
-		struct heap_listener *next = next_listener(&l->node, heap_id, HEAP_FREE);
-
-		l->free_cb(heap_id, mem, bytes);
-		l = next;
-	}
+	notify(heap_id, HEAP_FREE, mem, NULL, bytes);
 }
 
 void heap_listener_notify_resize(uintptr_t heap_id, void *old_heap_end, void *new_heap_end)
 {
-	struct heap_listener *l = next_listener(NULL, heap_id, HEAP_RESIZE);
-
-	while (l != NULL) {
-		struct heap_listener *next = next_listener(&l->node, heap_id, HEAP_RESIZE);
-
-		l->resize_cb(heap_id, old_heap_end, new_heap_end);
-		l = next;
-	}
+	notify(heap_id, HEAP_RESIZE, old_heap_end, new_heap_end, 0u);
 }
 
 void z_sysheap_listen_alloc(struct sys_heap *heap, void *mem, size_t bytes)

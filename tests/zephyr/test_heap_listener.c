@@ -39,22 +39,24 @@ static void note(char event)
 	seen.order[1] = event;
 }
 
-static void on_alloc(uintptr_t heap_id, void *mem, size_t bytes)
+static void record(uintptr_t heap_id, void *mem, size_t bytes, char event)
 {
-	seen.allocs++;
 	seen.heap_id = heap_id;
 	seen.mem = mem;
 	seen.bytes = bytes;
-	note('a');
+	note(event);
+}
+
+static void on_alloc(uintptr_t heap_id, void *mem, size_t bytes)
+{
+	seen.allocs++;
+	record(heap_id, mem, bytes, 'a');
 }
 
 static void on_free(uintptr_t heap_id, void *mem, size_t bytes)
 {
 	seen.frees++;
-	seen.heap_id = heap_id;
-	seen.mem = mem;
-	seen.bytes = bytes;
-	note('f');
+	record(heap_id, mem, bytes, 'f');
 }
 
 static void on_resize(uintptr_t heap_id, void *old_heap_end, void *new_heap_end)
