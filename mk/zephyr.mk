@@ -7,7 +7,8 @@
 #                       $(ZEPHYR_QEMU_BOARDS) with listeners on and the libc
 #                       glue; and the compile test: a file that includes only
 #                       <zephyr/sys/sys_heap.h> and <zephyr/sys/heap_listener.h>
-#                       built with -Werror for the host and Cortex-M4, with
+#                       built with -Werror for the host and Cortex-M4 (also
+#                       as C++17), with
 #                       listeners on and off (off, its link must fail naming
 #                       SYS_HEAP_LISTENERS).
 #
@@ -19,6 +20,8 @@ ZEPHYR_SHIM_HDRS  := $(wildcard tests/zephyr/shim/zephyr/*.h)
 ZEPHYR_INCLUDES   := -Itests/zephyr/shim
 ZEPHYR_LISTEN     := -DSYS_HEAP_LISTENERS=1
 ZEPHYR_HOST_DIR   := $(BUILD)/host/zephyr
+# Boards the firmware runs on: an M3 and an M33 (the suite's heaps and the
+# glue's system heap want more than the micro:bit's 16 KiB of RAM).
 ZEPHYR_QEMU_BOARDS ?= mps2-an385 mps2-an505
 ZEPHYR_BIN        := zephyr_tests
 
@@ -53,6 +56,7 @@ $(foreach b,$(QEMU_BOARDS),$(eval qemu-zephyr_test-$(b): $(BUILD)/$(b)/zephyr_te
 	@$$(QEMU_RUN) -q -s -l $(BUILD)/$(b)/zephyr_test.log $($(b)_QEMU) $$<))
 
 ZEPHYR_COMPILE_FLAGS := -std=c11 $(WARN) -Iinclude $(CONFIG_DEFS)
+ZEPHYR_COMPILE_CXXFLAGS := -std=c++17 $(WARN) -Iinclude $(CONFIG_DEFS)
 ZEPHYR_LINK_MISSING  := heap_listener_register_needs_SYS_HEAP_LISTENERS_1
 
 .PHONY: test-zephyr zephyr-compile-test
@@ -65,6 +69,8 @@ zephyr-compile-test: $(HOST_LIB)
 			-o $(ZEPHYR_HOST_DIR)/compile_test.o; \
 		$(TARGET_CC) $(ZEPHYR_COMPILE_FLAGS) $(call target_flags,cortex-m4) $$defs \
 			-c tests/zephyr/compile_test.c -o $(ZEPHYR_HOST_DIR)/compile_test-m4.o; \
+		$(TARGET_CXX) -x c++ $(ZEPHYR_COMPILE_CXXFLAGS) $(call target_flags,cortex-m4) $$defs \
+			-c tests/zephyr/compile_test.c -o $(ZEPHYR_HOST_DIR)/compile_test-m4-cxx.o; \
 	done
 	@printf 'int zephyr_compile_test(void);\nint main(void){return zephyr_compile_test();}\n' \
 		>$(ZEPHYR_HOST_DIR)/compile_main.c
@@ -75,7 +81,7 @@ zephyr-compile-test: $(HOST_LIB)
 	@grep -q "undefined reference to .$(ZEPHYR_LINK_MISSING)" $(ZEPHYR_HOST_DIR)/compile_link.log || \
 		{ cat $(ZEPHYR_HOST_DIR)/compile_link.log; \
 		  echo "FAIL zephyr compile test: the link failed without naming SYS_HEAP_LISTENERS"; exit 1; }
-	@echo "PASS zephyr compile test: host and cortex-m4, listeners on and off, -Werror; off fails the link naming SYS_HEAP_LISTENERS"
+	@echo "PASS zephyr compile test: host and cortex-m4 (C11, and C++17 on the M4), listeners on and off, -Werror; off fails the link naming SYS_HEAP_LISTENERS"
 
 # Every part runs even when one fails; the last line counts them.
 # 32-bit: natively or under qemu-i386, as mk/fuzz.mk found (FUZZ_RUN32).

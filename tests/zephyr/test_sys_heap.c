@@ -109,6 +109,42 @@ ZTEST(lib_heap, test_min_size_for)
 	}
 }
 
+/* Runtime statistics as Zephyr reports them: -EINVAL for NULL, bytes in
+ * use going up and down, a peak that reset_max brings down. */
+ZTEST(lib_heap, test_runtime_stats)
+{
+	struct sys_memory_stats stats;
+
+	sys_heap_init(&heap, heapmem, HEAP_BYTES);
+	zassert_equal(sys_heap_runtime_stats_get(NULL, &stats), -22);
+	zassert_equal(sys_heap_runtime_stats_get(&heap, NULL), -22);
+	zassert_equal(sys_heap_runtime_stats_reset_max(NULL), -22);
+	zassert_equal(sys_heap_runtime_stats_get(&heap, &stats), 0);
+	zassert_equal(stats.allocated_bytes, 0u);
+	size_t free_at_start = stats.free_bytes;
+
+	void *a = sys_heap_alloc(&heap, 500);
+	void *b = sys_heap_alloc(&heap, 100);
+
+	zassert_not_null(a);
+	zassert_not_null(b);
+	zassert_true(sys_heap_usable_size(&heap, a) >= 500u);
+	zassert_equal(sys_heap_runtime_stats_get(&heap, &stats), 0);
+	zassert_true(stats.allocated_bytes >= 600u);
+	zassert_equal(stats.allocated_bytes + stats.free_bytes, free_at_start);
+	size_t peak = stats.max_allocated_bytes;
+
+	sys_heap_free(&heap, a);
+	zassert_equal(sys_heap_runtime_stats_get(&heap, &stats), 0);
+	zassert_equal(stats.max_allocated_bytes, peak);
+	zassert_equal(sys_heap_runtime_stats_reset_max(&heap), 0);
+	zassert_equal(sys_heap_runtime_stats_get(&heap, &stats), 0);
+	zassert_equal(stats.max_allocated_bytes, stats.allocated_bytes);
+	zassert_true(stats.max_allocated_bytes < peak);
+	sys_heap_free(&heap, b);
+	zassert_true(sys_heap_validate(&heap));
+}
+
 static void run_stress(int target_percent, struct z_heap_stress_result *result)
 {
 	sys_heap_init(&heap, heapmem, HEAP_BYTES);
