@@ -15,6 +15,8 @@ static struct heap_listener_node *listeners;
 static struct sys_heap *libc_heap;
 
 /* The node is the listener's first member. */
+_Static_assert(offsetof(struct heap_listener, node) == 0u, "the node must come first");
+
 static struct heap_listener *listener_of(struct heap_listener_node *node)
 {
 	return (struct heap_listener *)(void *)node;
