@@ -3,14 +3,14 @@
 #   make test-zephyr    the Zephyr-style suite (tests/zephyr/, written for
 #                       Zephyr's headers against the ztest shim) on the host,
 #                       64-bit and 32-bit (natively or under qemu-i386), with
-#                       listeners on and once with the defaults; in QEMU on
+#                       listeners on (64-bit also under ASan + UBSan) and once
+#                       with the defaults; in QEMU on
 #                       $(ZEPHYR_QEMU_BOARDS) with listeners on and the libc
 #                       glue; and the compile test: a file that includes only
 #                       <zephyr/sys/sys_heap.h> and <zephyr/sys/heap_listener.h>
 #                       built with -Werror for the host and Cortex-M4 (also
-#                       as C++17), with
-#                       listeners on and off (off, its link must fail naming
-#                       SYS_HEAP_LISTENERS).
+#                       as C++17), with listeners on and off (off, its link
+#                       must fail naming SYS_HEAP_LISTENERS).
 #
 # Outputs under build/host/zephyr/ and build/zephyr-listeners/ (the QEMU
 # firmware: build/zephyr-listeners/<board>/zephyr_test.elf).
@@ -42,6 +42,7 @@ endef
 $(eval $(call zephyr_host_rules,$(ZEPHYR_HOST_DIR)/m64,$(TEST_HOST_OPT) $(ZEPHYR_LISTEN)))
 $(eval $(call zephyr_host_rules,$(ZEPHYR_HOST_DIR)/m32,-m32 $(TEST_HOST_OPT) $(ZEPHYR_LISTEN)))
 $(eval $(call zephyr_host_rules,$(ZEPHYR_HOST_DIR)/default,$(TEST_HOST_OPT)))
+$(eval $(call zephyr_host_rules,$(ZEPHYR_HOST_DIR)/asan,-O1 -g $(TEST_SANITIZE) $(ZEPHYR_LISTEN)))
 
 # The QEMU firmware: the suite on a board, with the newlib-nano glue (so
 # malloc reports under HEAP_ID_LIBC), built by a sub-make whose library
@@ -86,7 +87,7 @@ zephyr-compile-test: $(HOST_LIB)
 # Every part runs even when one fails; the last line counts them.
 # 32-bit: natively or under qemu-i386, as mk/fuzz.mk found (FUZZ_RUN32).
 test-zephyr: deps $(ZEPHYR_HOST_DIR)/m64/$(ZEPHYR_BIN) \
-		$(ZEPHYR_HOST_DIR)/default/$(ZEPHYR_BIN) \
+		$(ZEPHYR_HOST_DIR)/default/$(ZEPHYR_BIN) $(ZEPHYR_HOST_DIR)/asan/$(ZEPHYR_BIN) \
 		$(if $(FUZZ_RUN32),$(ZEPHYR_HOST_DIR)/m32/$(ZEPHYR_BIN))
 	@passed=0; failed=0; \
 	run() { echo "-- $$1"; shift; if "$$@"; then passed=$$((passed + 1)); \
@@ -96,6 +97,7 @@ test-zephyr: deps $(ZEPHYR_HOST_DIR)/m64/$(ZEPHYR_BIN) \
 	run "compile test" $(MAKE) --no-print-directory zephyr-compile-test; \
 	run "host 64-bit, listeners on" host $(ZEPHYR_HOST_DIR)/m64/$(ZEPHYR_BIN); \
 	run "host 64-bit, defaults (listener tests skip)" host $(ZEPHYR_HOST_DIR)/default/$(ZEPHYR_BIN); \
+	run "host 64-bit, listeners on, ASan + UBSan" host $(ZEPHYR_HOST_DIR)/asan/$(ZEPHYR_BIN); \
 	run32=""; \
 	if [ -n "$(FUZZ_RUN32)" ]; then \
 		run32="$(filter qemu-i386,$(FUZZ_RUN32))"; \
