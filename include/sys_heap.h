@@ -18,7 +18,9 @@
  *
  * **Complexity.** Every call is O(1) except those that walk the heap:
  * sys_heap_validate(), sys_heap_walk(), sys_heap_info_get(),
- * sys_heap_report(), sys_heap_leak_report() and sys_heap_stress(); and at
+ * sys_heap_report(), sys_heap_print_info(), sys_heap_leak_report() and
+ * the stress rigs; sys_heap_array_get() and sys_heap_array_save(), which
+ * are O(heaps); and at
  * ::SYS_HEAP_HARDENING POISON and FULL, which make alloc and free
  * O(block) and O(heap) by design. Alloc examines at most
  * ::SYS_HEAP_ALLOC_LOOPS free-list entries, then one bitmap lookup. Free
@@ -226,9 +228,9 @@ void *sys_heap_alloc_effort(struct sys_heap *heap, size_t bytes,
 /**
  * Allocate `bytes` bytes aligned to `align`.
  *
- * @param align A power of two. Anything up to the natural alignment
- *              behaves as sys_heap_alloc(); 0 and non-powers of two return
- *              NULL.
+ * @param align A power of two, or 0. 0 and anything up to the natural
+ *              alignment behave as sys_heap_alloc() (Zephyr's meaning of
+ *              0); other non-powers of two return NULL.
  * @return aligned memory or NULL. O(1). The request is padded by up to
  * `align` bytes while it is searched. The padding goes back to the heap
  * straight away.
@@ -258,9 +260,9 @@ void sys_heap_free(struct sys_heap *heap, void *mem);
 void *sys_heap_realloc(struct sys_heap *heap, void *mem, size_t bytes);
 
 /**
- * realloc() that keeps `align` alignment. A power of two, as for
- * sys_heap_aligned_alloc(); a bad `align` returns NULL and leaves `mem`
- * untouched.
+ * realloc() that keeps `align` alignment. A power of two or 0, as for
+ * sys_heap_aligned_alloc(): 0 behaves as sys_heap_realloc(). A bad `align`
+ * returns NULL and leaves `mem` untouched.
  */
 void *sys_heap_aligned_realloc(struct sys_heap *heap, void *mem, size_t align,
 			       size_t bytes);
@@ -452,8 +454,8 @@ struct sys_heap_listener {
  *  use of it. No effect when ::SYS_HEAP_LISTENERS is 0. O(1). */
 void sys_heap_set_listener(struct sys_heap *heap, const struct sys_heap_listener *listener);
 
-/** Results of sys_heap_stress(). */
-struct sys_heap_stress_result {
+/** Results of a stress run: Zephyr's struct, under Zephyr's name. */
+struct z_heap_stress_result {
 	uint32_t total_allocs;      /**< Allocation attempts. */
 	uint32_t successful_allocs; /**< Attempts that returned memory. */
 	uint32_t total_frees;       /**< Blocks freed. */
@@ -462,9 +464,11 @@ struct sys_heap_stress_result {
 };
 
 /**
- * The seed's stress rig: a deterministic random mix of allocations and
- * frees that drives a heap towards `target_percent` full, through caller
- * callbacks that may add cookies and validate after every operation.
+ * Zephyr's stress rig: a deterministic random mix of allocations and frees
+ * that drives a heap towards `target_percent` full, through caller
+ * callbacks that may add cookies and validate after every operation. The
+ * same as sys_heap_stress_seeded() with its default seed, so two runs with
+ * the same arguments run the same sequence.
  *
  * @param alloc_fn       Allocates from the heap under test.
  * @param free_fn        Frees a block from alloc_fn.
@@ -474,18 +478,75 @@ struct sys_heap_stress_result {
  * @param scratch_mem    Scratch space for the live-block table.
  * @param scratch_bytes  Its size; bounds the number of live blocks.
  * @param target_percent Fill level to steer towards, 0..100 (more than 100
- *                       is taken as 100).
- * @param seed           PRNG seed; the same seed runs the same sequence.
- * @param result         Filled with the run's counts.
+ *                       is taken as 100, less than 0 as 0).
+ * @param result         Filled with the run's counts; NULL runs nothing.
  *
  * When the operations are done the rig frees every block still live, so
  * the heap ends as empty as it started; those frees count in total_frees.
+ * NULL callbacks or scratch too small for one entry run nothing and leave
+ * `result` zeroed. O(op_count) plus what the callbacks cost. Not
+ * thread-safe beyond what the callbacks provide.
  */
 void sys_heap_stress(void *(*alloc_fn)(void *arg, size_t bytes),
 		     void (*free_fn)(void *arg, void *p), void *arg,
 		     size_t total_bytes, uint32_t op_count, void *scratch_mem,
-		     size_t scratch_bytes, int target_percent, uint32_t seed,
-		     struct sys_heap_stress_result *result);
+		     size_t scratch_bytes, int target_percent,
+		     struct z_heap_stress_result *result);
+
+/**
+ * sys_heap_stress() with a PRNG seed of the caller's choice (our
+ * extension): the same seed runs the same sequence, another seed another
+ * one; 0 picks the default seed sys_heap_stress() uses.
+ */
+void sys_heap_stress_seeded(void *(*alloc_fn)(void *arg, size_t bytes),
+			    void (*free_fn)(void *arg, void *p), void *arg,
+			    size_t total_bytes, uint32_t op_count, void *scratch_mem,
+			    size_t scratch_bytes, int target_percent, uint32_t seed,
+			    struct z_heap_stress_result *result);
+
+/**
+ * Where sys_heap_print_info() sends its text, a piece of a line at a time
+ * (lines end with "\n"). Weak: define your own to send it elsewhere. The
+ * library's versions:
+ * - targets: the C library's `_write(1, ...)`, the call newlib's printf
+ *   ends in, so the text goes where the firmware's printf goes (the board
+ *   console); nothing when the firmware has no `_write` (picolibc: define
+ *   this function);
+ * - the host library: stdout.
+ */
+void sys_heap_print_output(void *ctx, const char *text);
+
+/**
+ * Zephyr's heap dump: sys_heap_report() through sys_heap_print_output().
+ * Totals, the per-bucket table, the largest free block and the
+ * fragmentation, and with `dump_chunks` one line per chunk. A NULL or
+ * unformatted heap prints one line saying so. O(number of chunks). Not
+ * thread-safe: the heap must not change during the call.
+ */
+void sys_heap_print_info(struct sys_heap *heap, bool dump_chunks);
+
+/**
+ * Add a heap formatted at run time to the list sys_heap_array_get()
+ * returns (Zephyr's call; Zephyr's sys_heap_init() makes it itself, ours
+ * leaves it to the caller). A heap already listed, SYS_HEAP_DEFINE() heaps
+ * included, is not added twice.
+ *
+ * @return 0, or ::SYS_HEAP_ERR_INVALID for NULL or when the list already
+ * holds ::SYS_HEAP_ARRAY_SIZE heaps. O(heaps). Not thread-safe.
+ */
+int sys_heap_array_save(struct sys_heap *heap);
+
+/**
+ * Every heap defined with a SYS_HEAP_DEFINE macro, in name order, then
+ * those added with sys_heap_array_save(), in the order they were added.
+ *
+ * @param heap Receives the array of heap pointers (valid until the next
+ *             call of either function).
+ * @return the number of heaps, or ::SYS_HEAP_ERR_INVALID for NULL and when
+ * the SYS_HEAP_DEFINE() heaps alone are more than ::SYS_HEAP_ARRAY_SIZE
+ * (raise it). O(heaps). Not thread-safe.
+ */
+int sys_heap_array_get(struct sys_heap ***heap);
 
 #ifdef __cplusplus
 }

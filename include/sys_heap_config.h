@@ -132,12 +132,26 @@
 #endif
 
 /**
- * Listener hooks: a per-heap struct of callbacks told of every alloc, free
- * and resize, for tracing tools. Costs a pointer per heap and a test per
- * operation. Default 0.
+ * Listener hooks (Zephyr's CONFIG_SYS_HEAP_LISTENER): a per-heap struct of
+ * callbacks (sys_heap_set_listener()) and Zephyr's global listener list
+ * (sys_heap_listener.h, heap_listener_register()), told of every alloc,
+ * free and resize. Costs a pointer per heap and a walk of the global list
+ * per operation. At 0 nothing of them is compiled in, and a call of
+ * heap_listener_register() fails the link with a name that says so.
+ * Default 0.
  */
 #ifndef SYS_HEAP_LISTENERS
 #define SYS_HEAP_LISTENERS 0
+#endif
+
+/**
+ * Capacity of the array sys_heap_array_get() returns (Zephyr's
+ * CONFIG_SYS_HEAP_ARRAY_SIZE): the SYS_HEAP_DEFINE() heaps plus those added
+ * with sys_heap_array_save(). One pointer of RAM each, linked only into
+ * firmware that calls either function. Default 8.
+ */
+#ifndef SYS_HEAP_ARRAY_SIZE
+#define SYS_HEAP_ARRAY_SIZE 8
 #endif
 
 #endif /* SYS_HEAP_CONFIG_H */

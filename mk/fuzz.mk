@@ -60,8 +60,8 @@ FUZZ_CLANG   ?= clang
 FUZZ_SANITIZE := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -g -O1
 
 # How a 32-bit binary runs here: natively, under qemu-i386, or not at all.
-# Probed only when a fuzz target was asked for.
-ifneq ($(findstring fuzz,$(MAKECMDGOALS)),)
+# Probed only when a fuzz target (or test-zephyr, mk/zephyr.mk) was asked for.
+ifneq ($(findstring fuzz,$(MAKECMDGOALS))$(filter test-zephyr,$(MAKECMDGOALS)),)
 FUZZ_RUN32 := $(shell mkdir -p $(BUILD) && printf 'int main(void){return 0;}' | \
 	$(HOST_CC) -m32 -x c - -o $(BUILD)/.fuzz-m32probe 2>/dev/null && \
 	{ if $(BUILD)/.fuzz-m32probe 2>/dev/null; then echo native; \

@@ -11,8 +11,10 @@ LIB_HDRS := $(wildcard include/*.h src/*.h src/core/*.h src/diag/*.h)
 HOST_LIB_CFLAGS ?= -O2 -g
 
 # The host library ends the default error hook with a line on stderr
-# (boards/host/fatal_host.c) instead of src/'s freestanding trap.
-HOST_LIB_SRCS := $(filter-out src/core/fatal_trap.c,$(LIB_SRCS)) boards/host/fatal_host.c
+# (boards/host/fatal_host.c) instead of src/'s freestanding trap, and
+# prints sys_heap_print_info() on stdout (boards/host/print_host.c).
+HOST_LIB_SRCS := $(filter-out src/core/fatal_trap.c src/diag/print_output.c,$(LIB_SRCS)) \
+	boards/host/fatal_host.c boards/host/print_host.c
 
 HOST_LIB := $(BUILD)/host/libsysheap.a
 CPU_LIBS := $(foreach c,$(CPUS),$(BUILD)/$(c)/libsysheap.a)
@@ -79,6 +81,7 @@ test-install:
 	@$(MAKE) --no-print-directory install DESTDIR=$(abspath $(BUILD)/install-test) PREFIX=/usr >/dev/null
 	@set -e; root=$(BUILD)/install-test/usr; \
 	for f in include/libsysheap/sys_heap.h include/libsysheap/sys_heap_define.h \
+		 include/libsysheap/zephyr/sys/sys_heap.h include/libsysheap/zephyr/sys/heap_listener.h \
 		 lib/libsysheap/ld/sysheap_registry.ld lib/libsysheap/host/libsysheap.a \
 		 lib/libsysheap/host/sysheap_options.txt \
 		 $(foreach c,$(CPUS),lib/libsysheap/$(c)/libsysheap.a lib/libsysheap/$(c)/sysheap_options.txt); do \
@@ -105,4 +108,6 @@ test-install:
 		{ cat $(BUILD)/install-test/mismatch.log; echo "test-install: the option mismatch failed without naming the option"; exit 1; }; \
 	$(TARGET_CC) $(call target_flags,cortex-m4) -I$$root/include/libsysheap -c \
 		$(BUILD)/install-test/use.c -o $(BUILD)/install-test/use-m4.o; \
-	echo "test-install: 3 passed, 0 failed"
+	$(HOST_CC) -std=c11 $(WARN) -I$$root/include/libsysheap -c tests/zephyr/compile_test.c \
+		-o $(BUILD)/install-test/zephyr.o; \
+	echo "test-install: 4 passed, 0 failed (the last: Zephyr's header names, installed)"

@@ -1,6 +1,6 @@
 # `make install PREFIX=/usr/local DESTDIR=`: the package, laid out as
 #
-#   $(PREFIX)/include/libsysheap/            the headers
+#   $(PREFIX)/include/libsysheap/            the headers (zephyr/sys/: Zephyr's names)
 #   $(PREFIX)/lib/libsysheap/<cpu>/          libsysheap.a, libsysheap_libc_<libc>.a
 #                                            (<cpu>: $(CPUS), host)
 #   $(PREFIX)/lib/libsysheap/ld/             the linker fragments
@@ -55,6 +55,8 @@ install: lib $(PKG_FILES)
 		$(DESTDIR)$(PREFIX)/lib/libsysheap/host $(DESTDIR)$(PREFIX)/lib/pkgconfig \
 		$(DESTDIR)$(PREFIX)/lib/cmake/sysheap
 	install -m 644 include/*.h $(DESTDIR)$(PREFIX)/include/libsysheap/
+	install -d $(DESTDIR)$(PREFIX)/include/libsysheap/zephyr/sys
+	install -m 644 include/zephyr/sys/*.h $(DESTDIR)$(PREFIX)/include/libsysheap/zephyr/sys/
 	install -m 644 ld/*.ld $(DESTDIR)$(PREFIX)/lib/libsysheap/ld/
 	install -m 644 $(HOST_LIB) $(BUILD)/host/sysheap_options.txt $(DESTDIR)$(PREFIX)/lib/libsysheap/host/
 	set -e; for c in $(CPUS); do \

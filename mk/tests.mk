@@ -17,7 +17,8 @@ TEST_HDRS := $(wildcard tests/*.h)
 TEST_LIB_HDRS := $(wildcard include/*.h src/*.h src/*/*.h)
 # heap_locked.c calls sys_heap_lock(); on the host the boards' no-op
 # lock provides it.
-TEST_HOST_SUPPORT_SRCS := $(wildcard boards/host/lock_host.c)
+# sys_heap_print_info() prints on stdout, as in the host library.
+TEST_HOST_SUPPORT_SRCS := $(wildcard boards/host/lock_host.c boards/host/print_host.c)
 # src/registry.c needs the registry bounds from ld/sysheap_registry.ld.
 TEST_HOST_LDSCRIPT := tests/host_registry.ld
 TEST_HOST_LDFLAGS := -Wl,-L,ld -Wl,-T,$(TEST_HOST_LDSCRIPT)
@@ -44,7 +45,10 @@ TEST_HAVE_M32 := $(shell mkdir -p $(BUILD) && printf 'int main(void){return 0;}'
 endif
 
 # $(call test_objs,dir): every object of one test binary.
-test_objs = $(patsubst %.c,$(1)/obj/%.o,$(LIB_SRCS) $(TEST_SRCS) $(TEST_HOST_SUPPORT_SRCS))
+# The host build prints through boards/host/print_host.c, as the host
+# library does, in place of src/'s _write one.
+test_objs = $(patsubst %.c,$(1)/obj/%.o,$(filter-out src/diag/print_output.c,$(LIB_SRCS)) \
+	$(TEST_SRCS) $(TEST_HOST_SUPPORT_SRCS))
 
 # $(call test_binary_rules,dir,flags): compile the library with its own
 # strict flags, the tests and host support with the test flags, all with

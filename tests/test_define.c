@@ -155,6 +155,43 @@ static void test_init_all_again(void)
 	}
 }
 
+/* sys_heap_array_get() lists every registry heap, then the saved ones,
+ * each once; the array refuses what it cannot hold. */
+static void test_heap_array(void)
+{
+	static struct sys_heap saved[SYS_HEAP_ARRAY_SIZE];
+	struct sys_heap **heaps = NULL;
+	size_t count = sys_heap_static_count();
+
+	CHECK_EQ(sys_heap_array_get(NULL), SYS_HEAP_ERR_INVALID);
+	CHECK_EQ(sys_heap_array_save(NULL), SYS_HEAP_ERR_INVALID);
+	if (count > SYS_HEAP_ARRAY_SIZE) {
+		CHECK_EQ(sys_heap_array_get(&heaps), SYS_HEAP_ERR_INVALID);
+		return;
+	}
+	if (!CHECK_EQ(sys_heap_array_get(&heaps), count)) {
+		return;
+	}
+	for (size_t i = 0u; i < count; i++) {
+		CHECK_PTR_EQ(heaps[i], sys_heap_static_at(i)->heap);
+	}
+	/* A registry heap is listed already; saved heaps follow, once each. */
+	CHECK_EQ(sys_heap_array_save(&test_define_plain), 0);
+	size_t room = SYS_HEAP_ARRAY_SIZE - count;
+
+	for (size_t i = 0u; i < SYS_HEAP_ARRAY_SIZE; i++) {
+		CHECK_EQ(sys_heap_array_save(&saved[i]), i < room ? 0 : SYS_HEAP_ERR_INVALID);
+	}
+	if (room != 0u) {
+		CHECK_EQ(sys_heap_array_save(&saved[0]), 0);
+	}
+	if (CHECK_EQ(sys_heap_array_get(&heaps), SYS_HEAP_ARRAY_SIZE)) {
+		for (size_t i = 0u; i < room; i++) {
+			CHECK_PTR_EQ(heaps[count + i], &saved[i]);
+		}
+	}
+}
+
 void test_define(void)
 {
 	size_t count = sys_heap_static_count();
@@ -170,6 +207,7 @@ void test_define(void)
 		return;
 	}
 	test_registry();
+	test_heap_array();
 	test_formatted();
 	test_init_all_again();
 }

@@ -336,11 +336,30 @@ static void test_aligned_realloc(void)
 	CHECK(sys_heap_validate(&heap));
 }
 
+/* Align 0 (Zephyr's sys_heap_realloc() passes it) is sys_heap_realloc():
+ * it shrinks and grows in place, allocates from NULL and frees at 0. */
+static void test_aligned_realloc_align_zero(void)
+{
+	fresh_heap();
+	void *p = sys_heap_aligned_realloc(&heap, NULL, 0u, 100u);
+
+	CHECK(check_block(&heap, p, 100u, SYS_HEAP_NATURAL_ALIGN));
+	fill_usable(&heap, p, 16u);
+	CHECK_PTR_EQ(sys_heap_aligned_realloc(&heap, p, 0u, 40u), p);
+	CHECK(pattern_intact(p, 40u, 16u));
+	CHECK_PTR_EQ(sys_heap_aligned_realloc(&heap, p, 0u, TEST_GROW_BYTES), p);
+	CHECK(pattern_intact(p, 40u, 16u));
+	CHECK(sys_heap_validate(&heap));
+	CHECK(sys_heap_aligned_realloc(&heap, p, 0u, 0u) == NULL);
+	CHECK_EQ(heap_stats(&heap).allocated_bytes, 0u);
+	CHECK(sys_heap_validate(&heap));
+}
+
 /* A bad alignment returns NULL and leaves the block untouched, even with
  * a size of 0 (which would otherwise free it). */
 static void test_aligned_realloc_bad_align(void)
 {
-	const size_t bad_aligns[] = { 0u, 3u, 24u, 100u, 4097u, SIZE_MAX };
+	const size_t bad_aligns[] = { 3u, 24u, 100u, 4097u, SIZE_MAX };
 
 	fresh_heap();
 	void *p = sys_heap_alloc(&heap, 100u);
@@ -439,6 +458,7 @@ void test_realloc(void)
 	test_moving_grow();
 	test_failing_grow();
 	test_aligned_realloc();
+	test_aligned_realloc_align_zero();
 	test_aligned_realloc_bad_align();
 	test_random_realloc();
 }

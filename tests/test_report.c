@@ -5,6 +5,7 @@
  * the printed report and leak report carry those figures, one line per
  * chunk or live block; caller tracing answers as configured.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "tests.h"
@@ -263,9 +264,29 @@ static void test_callers(void)
 	sys_heap_free(&heap, q);
 }
 
+/* Zephyr's sys_heap_print_info() prints the same report on the console
+ * (tests/zephyr/ checks its text through a replaced output function) and
+ * leaves the heap as it was. */
+static void test_print_info(void)
+{
+	sys_heap_init(&heap, guarded_region(0u, TEST_HEAP_BYTES), TEST_HEAP_BYTES);
+	void *p = sys_heap_alloc(&heap, 100u);
+	struct sys_memory_stats before = heap_stats(&heap);
+
+	printf("   sys_heap_print_info, with the chunks:\n");
+	sys_heap_print_info(&heap, true);
+	sys_heap_print_info(NULL, false);
+	struct sys_memory_stats after = heap_stats(&heap);
+
+	CHECK_STATS_EQUAL(&after, &before);
+	CHECK(sys_heap_usable_size(&heap, p) >= 100u);
+	CHECK(sys_heap_validate(&heap));
+}
+
 void test_report(void)
 {
 	test_info();
 	test_report_text();
+	test_print_info();
 	test_callers();
 }

@@ -1,5 +1,5 @@
 /*
- * test_stress.c: the stress rig, sys_heap_stress, as the seed's tests use
+ * test_stress.c: the seeded stress rig, sys_heap_stress_seeded, as the seed's tests use
  * it. The callbacks put hashed cookies at both ends of every block (a hash
  * of its address and size), check them when the block is freed, and
  * validate the heap after every operation. Scenarios: a small heap about
@@ -156,11 +156,11 @@ static void stress_free(void *arg, void *mem)
  * Run the rig on `heap` (already formatted over `total_bytes`) and check
  * what every scenario shares. Returns the result for scenario checks.
  */
-static struct sys_heap_stress_result run_stress(struct sys_heap *heap, size_t total_bytes,
-						size_t granule, uint32_t op_count, int target,
-						uint32_t seed)
+static struct z_heap_stress_result run_stress(struct sys_heap *heap, size_t total_bytes,
+					      size_t granule, uint32_t op_count, int target,
+					      uint32_t seed)
 {
-	struct sys_heap_stress_result result;
+	struct z_heap_stress_result result;
 
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.heap = heap;
@@ -169,8 +169,8 @@ static struct sys_heap_stress_result run_stress(struct sys_heap *heap, size_t to
 	ctx.op_count = op_count;
 	memset(&result, 0xff, sizeof(result));
 
-	sys_heap_stress(stress_alloc, stress_free, &ctx, total_bytes, op_count,
-			test_stress_scratch, sizeof(test_stress_scratch), target, seed, &result);
+	sys_heap_stress_seeded(stress_alloc, stress_free, &ctx, total_bytes, op_count,
+			       test_stress_scratch, sizeof(test_stress_scratch), target, seed, &result);
 
 	CHECK_EQ(ctx.invalid, 0u);
 	CHECK_EQ(ctx.bad_cookies, 0u);
@@ -203,7 +203,7 @@ static struct sys_heap_stress_result run_stress(struct sys_heap *heap, size_t to
  * so does what the heap really has allocated (headers and rounding
  * included; allowing 20 % of the heap for those).
  */
-static void check_fill(const struct sys_heap_stress_result *r, size_t total_bytes,
+static void check_fill(const struct z_heap_stress_result *r, size_t total_bytes,
 		       uint32_t op_count, unsigned target)
 {
 	uint64_t average = r->accumulated_in_use_bytes / op_count;
@@ -223,8 +223,8 @@ static void check_fill(const struct sys_heap_stress_result *r, size_t total_byte
 
 /* The rig on a fresh heap of TEST_STRESS_HEAP_BYTES at `offset` into the
  * arena: the small scenarios. */
-static struct sys_heap_stress_result stress_small_heap(size_t offset, uint32_t op_count,
-						       int target, uint32_t seed)
+static struct z_heap_stress_result stress_small_heap(size_t offset, uint32_t op_count,
+						     int target, uint32_t seed)
 {
 	static struct sys_heap heap;
 
@@ -235,7 +235,7 @@ static struct sys_heap_stress_result stress_small_heap(size_t offset, uint32_t o
 static void test_real_world(void)
 {
 	const uint32_t ops = SCALED(20000u);
-	struct sys_heap_stress_result r = stress_small_heap(0u, ops, 50, 0x12345u);
+	struct z_heap_stress_result r = stress_small_heap(0u, ops, 50, 0x12345u);
 
 	/* About half full: most allocations succeed. */
 	if (!CHECK(r.successful_allocs * 2u > r.total_allocs)) {
@@ -245,7 +245,7 @@ static void test_real_world(void)
 	check_fill(&r, TEST_STRESS_HEAP_BYTES, ops, 50u);
 
 	/* The same seed runs the same sequence. */
-	struct sys_heap_stress_result again = stress_small_heap(0u, ops, 50, 0x12345u);
+	struct z_heap_stress_result again = stress_small_heap(0u, ops, 50, 0x12345u);
 
 	CHECK_EQ(again.total_allocs, r.total_allocs);
 	CHECK_EQ(again.successful_allocs, r.successful_allocs);
@@ -256,13 +256,13 @@ static void test_real_world(void)
 static void test_fragmentation_runaway(void)
 {
 	const uint32_t ops = SCALED(20000u);
-	struct sys_heap_stress_result r = stress_small_heap(5u, ops, 100, 0xf4a6u);
+	struct z_heap_stress_result r = stress_small_heap(5u, ops, 100, 0xf4a6u);
 
 	/* Driven to full: allocations fail, and the heap stays consistent
 	 * (checked after every operation by the callbacks). */
 	CHECK(r.successful_allocs < r.total_allocs);
 	/* Above 100 % is taken as 100 %: the same run. */
-	struct sys_heap_stress_result over = stress_small_heap(5u, ops, 150, 0xf4a6u);
+	struct z_heap_stress_result over = stress_small_heap(5u, ops, 150, 0xf4a6u);
 
 	CHECK_EQ(over.total_allocs, r.total_allocs);
 	CHECK_EQ(over.successful_allocs, r.successful_allocs);
@@ -273,7 +273,7 @@ static void test_fragmentation_runaway(void)
 static void test_light_load(void)
 {
 	const uint32_t ops = SCALED(10000u);
-	struct sys_heap_stress_result r = stress_small_heap(2u, ops, 10, 0x1e57u);
+	struct z_heap_stress_result r = stress_small_heap(2u, ops, 10, 0x1e57u);
 
 	CHECK_EQ(r.successful_allocs, r.total_allocs);
 	check_fill(&r, TEST_STRESS_HEAP_BYTES, ops, 10u);
@@ -286,7 +286,7 @@ static void test_tiny_heap(void)
 	const size_t bytes = 4u * SYS_HEAP_MIN_BYTES;
 
 	sys_heap_init(&heap, guarded_region(7u, bytes), bytes);
-	struct sys_heap_stress_result r = run_stress(&heap, bytes, 1u, SCALED(5000u), 50, 0x7197u);
+	struct z_heap_stress_result r = run_stress(&heap, bytes, 1u, SCALED(5000u), 50, 0x7197u);
 
 	CHECK(r.successful_allocs < r.total_allocs);
 }
@@ -303,7 +303,7 @@ static void test_big_heap(void)
 	uint8_t *region = guarded_region(0u, bytes);
 
 	sys_heap_init(&heap, region, bytes);
-	struct sys_heap_stress_result r = run_stress(&heap, bytes, 1u, ops, 50, 0xb16b16u);
+	struct z_heap_stress_result r = run_stress(&heap, bytes, 1u, ops, 50, 0xb16b16u);
 
 	CHECK(r.successful_allocs * 10u >= r.total_allocs * 8u);
 	r = run_stress(&heap, bytes, 1u, ops, 100, 0xb16b17u);
@@ -320,7 +320,7 @@ void stress_granular_heap(size_t granule)
 
 	CHECK(sys_heap_init_with(&heap, guarded_region(3u, bytes), bytes, &options));
 	run_stress(&heap, bytes, granule, ops, 50, (uint32_t)granule);
-	struct sys_heap_stress_result r =
+	struct z_heap_stress_result r =
 		run_stress(&heap, bytes, granule, ops, 100, (uint32_t)granule + 1u);
 
 	CHECK(r.successful_allocs < r.total_allocs);
@@ -330,14 +330,14 @@ void stress_granular_heap(size_t granule)
 static void test_no_ops(void)
 {
 	static struct sys_heap heap;
-	struct sys_heap_stress_result r;
+	struct z_heap_stress_result r;
 
 	sys_heap_init(&heap, guarded_region(0u, TEST_HEAP_BYTES), TEST_HEAP_BYTES);
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.heap = &heap;
 	memset(&r, 0xff, sizeof(r));
-	sys_heap_stress(stress_alloc, stress_free, &ctx, TEST_HEAP_BYTES, 0u, test_stress_scratch,
-			sizeof(test_stress_scratch), 50, 1u, &r);
+	sys_heap_stress_seeded(stress_alloc, stress_free, &ctx, TEST_HEAP_BYTES, 0u,
+			       test_stress_scratch, sizeof(test_stress_scratch), 50, 1u, &r);
 	CHECK_EQ(r.total_allocs, 0u);
 	CHECK_EQ(r.successful_allocs, 0u);
 	CHECK_EQ(r.total_frees, 0u);
@@ -345,9 +345,42 @@ static void test_no_ops(void)
 	CHECK_EQ(ctx.callbacks, 0u);
 }
 
+/* Zephyr's 9-argument rig is the seeded one with the default seed, which
+ * seed 0 also stands for. */
+static void test_zephyr_signature(void)
+{
+	static struct sys_heap heap;
+	struct z_heap_stress_result zephyr;
+	struct z_heap_stress_result seeded;
+	const uint32_t ops = SCALED(2000u);
+
+	sys_heap_init(&heap, guarded_region(0u, TEST_STRESS_HEAP_BYTES), TEST_STRESS_HEAP_BYTES);
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.heap = &heap;
+	ctx.granule = 1u;
+	ctx.align = SYS_HEAP_NATURAL_ALIGN;
+	ctx.op_count = ops;
+	sys_heap_stress(stress_alloc, stress_free, &ctx, TEST_STRESS_HEAP_BYTES, ops,
+			test_stress_scratch, sizeof(test_stress_scratch), 50, &zephyr);
+	CHECK_EQ(ctx.invalid, 0u);
+	CHECK_EQ(ctx.bad_cookies, 0u);
+	CHECK_EQ(ctx.bad_blocks, 0u);
+	CHECK_EQ(zephyr.total_frees, zephyr.successful_allocs);
+	struct z_heap_stress_result again = run_stress(&heap, TEST_STRESS_HEAP_BYTES, 1u, ops, 50, 0u);
+
+	seeded = run_stress(&heap, TEST_STRESS_HEAP_BYTES, 1u, ops, 50, 7u);
+	CHECK(zephyr.successful_allocs > 0u);
+	CHECK_EQ(again.total_allocs, zephyr.total_allocs);
+	CHECK_EQ(again.successful_allocs, zephyr.successful_allocs);
+	CHECK(again.accumulated_in_use_bytes == zephyr.accumulated_in_use_bytes);
+	/* Another seed, another sequence. */
+	CHECK(seeded.accumulated_in_use_bytes != zephyr.accumulated_in_use_bytes);
+}
+
 void test_stress(void)
 {
 	test_no_ops();
+	test_zephyr_signature();
 	test_real_world();
 	test_fragmentation_runaway();
 	test_light_load();

@@ -366,10 +366,10 @@ SYSHEAP_INLINE void free_mem(struct sys_heap *heap, struct z_heap *h, void *mem,
 
 	if (z_sysheap_live_view(heap, h, mem, caller, &v)) {
 #endif
+		notify_free(heap, mem);
 		block_retire(h, v.c);
 		merge_view(h, &v);
 		account_free(h, v.size);
-		notify_free(heap, mem);
 	}
 }
 

@@ -23,7 +23,8 @@ static void *aligned_alloc_from(struct sys_heap *heap, size_t align, size_t byte
 	if (h == NULL) {
 		return z_sysheap_unformatted(heap, NULL);
 	}
-	if (!is_power_of_two(align)) {
+	/* Align 0 passes (Zephyr's "no alignment") and becomes the natural one. */
+	if ((align & (align - 1u)) != 0u) {
 		return NULL;
 	}
 	size_t natural = heap_granule_bytes(h);
@@ -132,10 +133,11 @@ static void *realloc_aligned(struct sys_heap *heap, void *mem, size_t align, siz
 		return NULL;
 	}
 	struct z_heap *h = heap->heap;
+	size_t listened = LISTENED_BYTES(h, c);
 
 	if (((uintptr_t)mem & (align - 1u)) == 0u && bytes <= h->max_request &&
 	    resize_in_place(heap, c, bytes, caller)) {
-		return notify_resize(heap, mem, mem, bytes);
+		return notify_resize(heap, mem, mem, bytes, listened);
 	}
 	void *moved = aligned_alloc_from(heap, align, bytes, caller);
 
@@ -145,7 +147,7 @@ static void *realloc_aligned(struct sys_heap *heap, void *mem, size_t align, siz
 		__builtin_memcpy(moved, mem, old < bytes ? old : bytes);
 		z_sysheap_free_block(heap, c);
 	}
-	return notify_resize(heap, mem, moved, bytes);
+	return notify_resize(heap, mem, moved, bytes, listened);
 }
 
 void *sys_heap_realloc(struct sys_heap *heap, void *mem, size_t bytes)
@@ -156,5 +158,10 @@ void *sys_heap_realloc(struct sys_heap *heap, void *mem, size_t bytes)
 
 void *sys_heap_aligned_realloc(struct sys_heap *heap, void *mem, size_t align, size_t bytes)
 {
+	/* Zephyr's align 0: no alignment beyond the natural one (Zephyr's
+	 * own sys_heap_realloc() passes 0). */
+	if (align == 0u) {
+		align = SYS_HEAP_NATURAL_ALIGN;
+	}
 	return realloc_aligned(heap, mem, align, bytes, __builtin_return_address(0));
 }

@@ -72,11 +72,15 @@ static size_t choose_size(struct stress_state *s)
 	return (size_t)(next_random(s) & ((1u << bits) - 1u)) + 1u;
 }
 
-void sys_heap_stress(void *(*alloc_fn)(void *arg, size_t bytes),
-		     void (*free_fn)(void *arg, void *p), void *arg,
-		     size_t total_bytes, uint32_t op_count, void *scratch_mem,
-		     size_t scratch_bytes, int target_percent, uint32_t seed,
-		     struct sys_heap_stress_result *result)
+/* The seed sys_heap_stress() runs with, and a 0 seed stands for (xorshift
+ * would stay at 0 for ever). */
+#define DEFAULT_SEED 0x9e3779b9u
+
+void sys_heap_stress_seeded(void *(*alloc_fn)(void *arg, size_t bytes),
+			    void (*free_fn)(void *arg, void *p), void *arg,
+			    size_t total_bytes, uint32_t op_count, void *scratch_mem,
+			    size_t scratch_bytes, int target_percent, uint32_t seed,
+			    struct z_heap_stress_result *result)
 {
 	struct stress_state s = {
 		.blocks = scratch_mem,
@@ -84,13 +88,13 @@ void sys_heap_stress(void *(*alloc_fn)(void *arg, size_t bytes),
 		.total_bytes = total_bytes,
 		.target_percent = target_percent < 0 ? 0u
 				  : target_percent > 100 ? 100u : (uint32_t)target_percent,
-		.rng = seed != 0u ? seed : 0x9e3779b9u,
+		.rng = seed != 0u ? seed : DEFAULT_SEED,
 	};
 
 	if (result == NULL) {
 		return;
 	}
-	*result = (struct sys_heap_stress_result){ 0u, 0u, 0u, 0u };
+	*result = (struct z_heap_stress_result){ 0u, 0u, 0u, 0u };
 	if (alloc_fn == NULL || free_fn == NULL || scratch_mem == NULL || s.capacity == 0u) {
 		return;
 	}
@@ -123,4 +127,14 @@ void sys_heap_stress(void *(*alloc_fn)(void *arg, size_t bytes),
 		free_fn(arg, s.blocks[s.live].mem);
 		result->total_frees++;
 	}
+}
+
+void sys_heap_stress(void *(*alloc_fn)(void *arg, size_t bytes),
+		     void (*free_fn)(void *arg, void *p), void *arg,
+		     size_t total_bytes, uint32_t op_count, void *scratch_mem,
+		     size_t scratch_bytes, int target_percent,
+		     struct z_heap_stress_result *result)
+{
+	sys_heap_stress_seeded(alloc_fn, free_fn, arg, total_bytes, op_count, scratch_mem,
+			       scratch_bytes, target_percent, DEFAULT_SEED, result);
 }

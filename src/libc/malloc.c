@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "sys_heap_libc.h"
+#include "sys_heap_listener.h"
 
 #if defined(__PICOLIBC__)
 #define LIBC_NEWLIB 0
@@ -77,6 +78,9 @@ static __attribute__((noinline, cold)) struct sys_heap *system_heap_setup(void)
 		if (h->heap == NULL && h->init_mem != NULL) {
 			sys_heap_init(h, h->init_mem, h->init_bytes);
 		}
+#if SYS_HEAP_LISTENERS
+		z_sysheap_listen_libc_heap(h);
+#endif
 		system_heap = h;
 	}
 	sys_heap_unlock_for(NULL, key);

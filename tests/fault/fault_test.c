@@ -569,7 +569,7 @@ static void stress_free(void *arg, void *mem)
 static void run_stress(int target, uint32_t seed)
 {
 	uint32_t ops = LEVEL >= SYS_HEAP_HARDENING_POISON ? FAULT_STRESS_OPS / 4u : FAULT_STRESS_OPS;
-	struct sys_heap_stress_result r;
+	struct z_heap_stress_result r;
 	struct sys_memory_stats s;
 
 	memset(&stress, 0, sizeof(stress));
@@ -577,8 +577,8 @@ static void run_stress(int target, uint32_t seed)
 	sys_heap_init(&stress_heap, stress_mem, sizeof(stress_mem));
 	sys_heap_set_error_hook(&stress_heap, record_hook);
 	hook_reset();
-	sys_heap_stress(stress_alloc, stress_free, &stress_heap, sizeof(stress_mem), ops,
-			stress_scratch, sizeof(stress_scratch), target, seed, &r);
+	sys_heap_stress_seeded(stress_alloc, stress_free, &stress_heap, sizeof(stress_mem), ops,
+			       stress_scratch, sizeof(stress_scratch), target, seed, &r);
 	bool drained = sys_heap_runtime_stats_get(&stress_heap, &s) == 0 && s.allocated_bytes == 0u;
 	bool ok = hook.calls == 0u && stress.invalid == 0u && stress.bad_cookies == 0u &&
 		  stress.bad_usable == 0u && r.successful_allocs > 0u &&

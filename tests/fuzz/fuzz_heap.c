@@ -551,6 +551,13 @@ static bool is_pow2(size_t x)
 	return x != 0u && (x & (x - 1u)) == 0u;
 }
 
+/* What the aligned calls accept: a power of two, or 0 (Zephyr's "no
+ * alignment beyond the natural one"). */
+static bool valid_align(size_t x)
+{
+	return x == 0u || is_pow2(x);
+}
+
 static void op_alloc(struct input *in, uint8_t op)
 {
 	size_t bytes = decode_size(in);
@@ -602,7 +609,7 @@ static void op_aligned_alloc(struct input *in)
 	m.peak_exact = false;
 	void *mem = sys_heap_aligned_alloc(&m.heap, align, bytes);
 
-	if (!is_pow2(align) || bytes == 0u || bytes > m.region_bytes) {
+	if (!valid_align(align) || bytes == 0u || bytes > m.region_bytes) {
 		FCHECK(mem == NULL);
 	}
 	if (mem != NULL) {
@@ -625,7 +632,7 @@ static void op_realloc(struct input *in, bool aligned)
 	void *mem = aligned ? sys_heap_aligned_realloc(&m.heap, old, align, bytes)
 			    : sys_heap_realloc(&m.heap, old, bytes);
 
-	if ((aligned && !is_pow2(align)) || bytes == 0u || bytes > m.region_bytes) {
+	if ((aligned && !valid_align(align)) || bytes == 0u || bytes > m.region_bytes) {
 		FCHECK(mem == NULL);
 	}
 	if (old == NULL) {
@@ -635,7 +642,7 @@ static void op_realloc(struct input *in, bool aligned)
 		}
 		return;
 	}
-	if (bytes == 0u && (!aligned || is_pow2(align))) {
+	if (bytes == 0u && (!aligned || valid_align(align))) {
 		forget(b); /* realloc(p, 0) frees p */
 		expect('f', NULL, old, 0u);
 		return;
@@ -710,7 +717,7 @@ static void stress_free(void *arg, void *p)
 
 static void op_stress(struct input *in)
 {
-	struct sys_heap_stress_result r;
+	struct z_heap_stress_result r;
 	uint32_t ops = get8(in) % 64u;
 	uint32_t seed = get32(in);
 
@@ -720,8 +727,8 @@ static void op_stress(struct input *in)
 
 	m.stress_events = budget;
 #endif
-	sys_heap_stress(stress_alloc, stress_free, &m.heap, m.region_bytes, ops, stress_scratch,
-			sizeof(stress_scratch), get8(in) % 101u, seed, &r);
+	sys_heap_stress_seeded(stress_alloc, stress_free, &m.heap, m.region_bytes, ops,
+			       stress_scratch, sizeof(stress_scratch), get8(in) % 101u, seed, &r);
 	FCHECK(r.total_frees == r.successful_allocs);
 	FCHECK(r.successful_allocs <= r.total_allocs);
 #if SYS_HEAP_LISTENERS

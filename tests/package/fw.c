@@ -3,7 +3,8 @@
  * (mk/package.mk), once through pkg-config and once through CMake. It
  * uses what a user's firmware would: a SYS_HEAP_DEFINE heap, the locked
  * API on it, and malloc, strdup and printf switched over to the system
- * heap. Prints "N passed, M failed" last; exits nonzero on a failure.
+ * heap; and Zephyr's header name with its sizing macro. Prints
+ * "N passed, M failed" last; exits nonzero on a failure.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #include <sys_heap_define.h>
 #include <sys_heap_libc.h>
 #include <sys_heap_lock.h>
+#include <zephyr/sys/sys_heap.h> /* Zephyr's name, installed too */
 
 #ifndef PKG_TEST_HOW
 #define PKG_TEST_HOW "?"
@@ -53,6 +55,13 @@ int main(void)
 	check(in_heap(sys, m), "malloc from the system heap");
 	check(in_heap(sys, s) && strcmp(s, "installed") == 0, "strdup from the system heap");
 	check(sys_heap_validate(&app_heap) && sys_heap_validate(sys), "both heaps valid");
+
+	static uint8_t zephyr_mem[Z_HEAP_MIN_SIZE_FOR(64)];
+	struct sys_heap zephyr_heap;
+
+	sys_heap_init(&zephyr_heap, zephyr_mem, sizeof(zephyr_mem));
+	check(in_heap(&zephyr_heap, sys_heap_aligned_alloc(&zephyr_heap, 0, 64)),
+	      "<zephyr/sys/sys_heap.h>: Z_HEAP_MIN_SIZE_FOR(64) serves 64 bytes, align 0");
 	free(s);
 	free(m);
 	sys_heap_locked_free(&app_heap, a);
