@@ -1,0 +1,113 @@
+# The heap-sizing oracle (tools/heapsize, docs/tools.md).
+#
+#   make test-oracle   (part of `make test`) end to end on $(ORACLE_BOARD):
+#                      record tests/oracle/oracle_fw.c's heap in QEMU,
+#                      size it with tools/heapsize, rebuild the firmware
+#                      with exactly that size and show it completes, and
+#                      with 8 bytes less (the next size down, failing in
+#                      the search) and show it fails; then size every
+#                      bench/traces/*.trace on the host
+#   make oracle-docs   regenerate docs/oracle-*.svg and the oracle section
+#                      of docs/tools.md from the same run
+#
+# The replayer (bench/host/oracle.c) is the bench's trace replay compiled
+# with the library's sources for the target: -m32 (4-byte headers under
+# 256 KiB, as on Cortex-M) and the firmware's options (ORACLE_DEFS).
+
+ORACLE_BOARD   ?= mps2-an386
+ORACLE_CPU     := $($(ORACLE_BOARD)_CPU)
+ORACLE_DIR     := $(BUILD)/oracle
+# The options of the recorded firmware: the recorder is a heap listener.
+ORACLE_DEFS    := $(filter-out -DSYS_HEAP_LISTENERS=%,$(CONFIG_DEFS)) -DSYS_HEAP_LISTENERS=1
+# The size the firmware is configured with before it is sized.
+ORACLE_CONFIG_BYTES ?= 24576
+ORACLE_TIMEOUT ?= 60
+# The size the bench traces are sized against on the host.
+ORACLE_TRACE_CONFIG ?= 98304
+
+# ---- host replayers: $(call oracle_replayer,name) ------------------------------
+
+# Where the host cannot run 32-bit programs (a kernel without ia32
+# emulation), QEMU's user-mode emulator runs the replayer: the same code.
+DEPS_PACKAGES_AMD64 += qemu-user
+ifneq ($(filter test-oracle oracle-docs,$(MAKECMDGOALS)),)
+ORACLE_HOST_M32 := $(shell mkdir -p $(BUILD) && printf 'int main(void){return 0;}' | \
+	$(HOST_CC) -m32 -x c - -o $(BUILD)/.oracle-m32probe 2>/dev/null && \
+	$(BUILD)/.oracle-m32probe 2>/dev/null && echo yes; rm -f $(BUILD)/.oracle-m32probe)
+endif
+ORACLE_EXEC := $(if $(ORACLE_HOST_M32),,qemu-i386 )
+
+ORACLE_REPLAY_SRCS := bench/host/oracle.c $(BENCH_COMMON_SRCS) bench/adapters/alloc_sysheap.c \
+	bench/host/platform_host.c bench/host/trace_load.c \
+	$(filter-out src/core/fatal_trap.c,$(filter src/core/% src/diag/%,$(LIB_SRCS))) boards/host/fatal_host.c
+oracle_replayer = $(ORACLE_DIR)/host-$(1)/bench_oracle
+
+# $(call oracle_replayer_rule,name,defs)
+define oracle_replayer_rule
+$(call oracle_replayer,$(1)): $(ORACLE_REPLAY_SRCS) $(wildcard include/*.h src/*/*.h bench/*/*.h)
+	@mkdir -p $$(@D)
+	$(HOST_CC) -std=c11 -O2 -g $(WARN) -m32 -no-pie -Iinclude -Isrc/core -Ibench/common \
+		-Ibench/adapters -Ibench/host -D_DEFAULT_SOURCE $(2) \
+		$(ORACLE_REPLAY_SRCS) -o $$@
+endef
+$(eval $(call oracle_replayer_rule,fw,$(ORACLE_DEFS)))
+$(eval $(call oracle_replayer_rule,default,$(CONFIG_DEFS)))
+
+# ---- the recorded firmware, one build per heap size --------------------------
+
+ORACLE_LIB := $(ORACLE_DIR)/$(ORACLE_CPU)/libsysheap.a
+ORACLE_FW_CFLAGS = $(call target_flags,$(ORACLE_CPU)) $(FW_INCLUDES) $(ORACLE_DEFS) \
+	-DBOARD_NAME=\"$(ORACLE_BOARD)\" $($(ORACLE_BOARD)_DEFS) $(FW_CFLAGS)
+
+$(ORACLE_DIR)/$(ORACLE_CPU)/obj/%.o: src/%.c $(LIB_HDRS)
+	@mkdir -p $(@D)
+	$(TARGET_CC) $(filter-out -DSYS_HEAP_LISTENERS=%,$(SRC_CFLAGS)) -DSYS_HEAP_LISTENERS=1 \
+		$(call target_flags,$(ORACLE_CPU)) -c $< -o $@
+$(ORACLE_LIB): $(patsubst src/%.c,$(ORACLE_DIR)/$(ORACLE_CPU)/obj/%.o,$(TARGET_LIB_SRCS))
+	@rm -f $@
+	$(TARGET_AR) rcs $@ $^
+$(ORACLE_DIR)/$(ORACLE_BOARD)/obj/%.o: %.c $(LIB_HDRS)
+	@mkdir -p $(@D)
+	$(TARGET_CC) $(ORACLE_FW_CFLAGS) -c $< -o $@
+
+ORACLE_COMMON_OBJS := $(patsubst %.c,$(ORACLE_DIR)/$(ORACLE_BOARD)/obj/%.o,$(BOARD_COMMON_SRCS))
+
+# build/oracle/<board>/oracle_fw-<bytes>.elf: the firmware with a heap of
+# <bytes>; only its own source is compiled again per size.
+$(ORACLE_DIR)/$(ORACLE_BOARD)/oracle_fw-%.elf: tests/oracle/oracle_fw.c $(ORACLE_COMMON_OBJS) \
+		$(ORACLE_LIB) $($(ORACLE_BOARD)_LDSCRIPT) $(FW_LINK_DEPS)
+	@mkdir -p $(@D)
+	$(TARGET_CC) $(ORACLE_FW_CFLAGS) -DORACLE_HEAP_BYTES=$*u $(FW_LDFLAGS) \
+		-T $($(ORACLE_BOARD)_LDSCRIPT) -Wl,-Map=$@.map \
+		$(filter %.c %.o %.a,$^) -o $@
+
+# $(call oracle_run,bytes,status): run the firmware of that size in QEMU;
+# its log lands in build/oracle/<board>/oracle_fw-<bytes>.log.
+oracle_run = $(MAKE) -s --no-print-directory $(ORACLE_DIR)/$(ORACLE_BOARD)/oracle_fw-$(1).elf && \
+	sh tools/qemu_run.sh -q -t $(ORACLE_TIMEOUT) -e $(2) -l $(ORACLE_DIR)/$(ORACLE_BOARD)/oracle_fw-$(1).log \
+	$($(ORACLE_BOARD)_QEMU) $(ORACLE_DIR)/$(ORACLE_BOARD)/oracle_fw-$(1).elf
+
+ORACLE_REPORT := $(ORACLE_DIR)/oracle_fw.report
+
+.PHONY: test-oracle oracle-docs
+TEST_TARGETS += test-oracle
+test-oracle: deps $(call oracle_replayer,fw) $(call oracle_replayer,default)
+	@set -e; d=$(ORACLE_DIR)/$(ORACLE_BOARD); \
+	$(call oracle_run,$(ORACLE_CONFIG_BYTES),0); \
+	$(PYTHON) tools/heapsize --replayer "$(ORACLE_EXEC)$(call oracle_replayer,fw)" --out $(ORACLE_DIR)/fw \
+		$$d/oracle_fw-$(ORACLE_CONFIG_BYTES).log > $(ORACLE_REPORT); \
+	cat $(ORACLE_REPORT); \
+	size=$$(sed -n 's/^smallest heap that never fails: \([0-9]*\) bytes.*/\1/p' $(ORACLE_REPORT)); \
+	below=$$(sed -n 's/^next size down: \([0-9]*\) bytes fails.*/\1/p' $(ORACLE_REPORT)); \
+	[ -n "$$size" ] && [ -n "$$below" ] || { echo "test-oracle: no size in the report"; exit 1; }; \
+	$(call oracle_run,$$size,0); \
+	tail -n 1 $$d/oracle_fw-$$size.log; \
+	$(call oracle_run,$$below,1); \
+	tail -n 1 $$d/oracle_fw-$$below.log; \
+	grep -q "^oracle_fw: completed" $$d/oracle_fw-$$size.log; \
+	grep -q "^oracle_fw: call [0-9]* failed" $$d/oracle_fw-$$below.log; \
+	for t in $(BENCH_TRACES); do \
+		$(PYTHON) tools/heapsize --replayer "$(ORACLE_EXEC)$(call oracle_replayer,default)" \
+			--config $(ORACLE_TRACE_CONFIG) --brief $$t; \
+	done; \
+	echo "test-oracle: firmware recorded at $(ORACLE_CONFIG_BYTES) bytes, sized to $$size: completes in QEMU at $$size, fails at $$below; $(words $(BENCH_TRACES)) bench traces sized on the host"

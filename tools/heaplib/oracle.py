@@ -1,0 +1,102 @@
+"""oracle.py: the heap-sizing oracle's computation: run the replayer
+(bench/host/oracle.c), read its report, and derive the answer."""
+import re
+import shlex
+import subprocess
+
+NUM = re.compile(r"^(\S+) (.*)$")
+
+
+def run_replayer(replayer, trace, config, series=None, heap_map=None):
+    cmd = shlex.split(replayer) + ["--config", str(config)]
+    if series:
+        cmd += ["--series", series]
+    if heap_map:
+        cmd += ["--map", heap_map]
+    out = subprocess.run(cmd + [trace], capture_output=True, text=True)
+    if out.returncode != 0:
+        raise RuntimeError("%s failed (%d): %s%s" % (" ".join(cmd), out.returncode,
+                                                    out.stdout, out.stderr))
+    return parse_replay(out.stdout)
+
+
+def parse_replay(text):
+    """The replayer's "key value..." lines as a dict of ints (and words)."""
+    r = {}
+    for line in text.splitlines():
+        w = line.split()
+        if not w:
+            continue
+        if w[0] == "trace":
+            r["trace"], r["ops"], r["ids"] = w[1], int(w[3]), int(w[5])
+        elif w[0] == "target":
+            r["pointer_bytes"], r["header_bytes"] = int(w[2]), int(w[4])
+        elif w[0] == "config":
+            r["config"], r["config_ok"], r["config_fails"] = int(w[1]), w[3] == "yes", int(w[5])
+        elif w[0] == "peak_chunks":
+            r["peak_chunks"], r["peak_at"] = int(w[1]), int(w[3])
+        elif w[0] == "low_water":
+            r["min_free"], r["min_largest"] = int(w[2]), int(w[4])
+        elif w[0] == "scan":
+            r["scan_lo"], r["scan_hi"], r["replays"] = int(w[2]), int(w[4]), int(w[7])
+        elif w[0] == "error":
+            raise RuntimeError(line)
+        elif len(w) == 2 and w[1].isdigit():
+            r[w[0]] = int(w[1])
+    return r
+
+
+def answer(r):
+    """The figures the report states, from a parsed replay."""
+    a = dict(r)
+    a["never_fails"] = r.get("never_fails", 0)
+    a["margin"] = r["config"] - a["never_fails"] if a["never_fails"] else None
+    a["overhead"] = a["never_fails"] - r["peak_live"] if a["never_fails"] else None
+    a["block_overhead"] = r["peak_chunks"] - r["peak_live"]
+    a["below"] = r.get("largest_failing", 0)
+    return a
+
+
+def read_series(path):
+    """bench_oracle --series: (op, live, used, free, largest) per line."""
+    rows = []
+    with open(path) as f:
+        for line in f:
+            rows.append(tuple(int(v) for v in line.split()))
+    return rows
+
+
+def report_lines(a, header, name):
+    """The oracle's report, as text lines (the test reads the first two
+    figure lines: keep their wording)."""
+    config = a["config"]
+    src = ("the log's heap at %#x" % header["heap_addr"]) if header else "--config"
+    lines = ["heapsize: %s, %d calls, replayed with %d-byte chunk headers (%d-bit target)"
+             % (name, a["ops"], a["header_bytes"], 8 * a["pointer_bytes"]),
+             "configured heap: %d bytes (%s)" % (config, src)]
+    if not a["never_fails"]:
+        lines.append("the configured heap fails the sequence: %d failed allocations"
+                     % a["config_fails"])
+        return lines
+    lines += [
+        "smallest heap that never fails: %d bytes (every size from it to %d completes; "
+        "%d replays, 8-byte steps)" % (a["never_fails"], config, a["replays"]),
+        "next size down: %d bytes fails" % a["below"],
+    ]
+    if a["smallest_completing"] != a["never_fails"]:
+        lines.append("smallest size that completes at all: %d bytes (%d sizes between it and "
+                     "the answer fail: a bigger heap is not always enough)"
+                     % (a["smallest_completing"], a["failing_sizes_above_smallest"]))
+    lines += [
+        "bench binary search (bench_min_arena): %d bytes" % a["binary_search"],
+        "margin at the configured size: %d bytes (%.1f %% of it)"
+        % (a["margin"], 100.0 * a["margin"] / config),
+        "peak live: %d bytes requested" % a["peak_live"],
+        "overhead: %d bytes over peak live (%.2fx): %d in block headers and rounding at the "
+        "peak, the rest heap metadata and fragmentation"
+        % (a["overhead"], a["never_fails"] / max(a["peak_live"], 1), a["block_overhead"]),
+        "low-water marks at %d bytes: least free %d bytes, least largest free block %d "
+        "bytes, %d failed allocations" % (config, a["min_free"], a["min_largest"],
+                                          a["config_fails"]),
+    ]
+    return lines
