@@ -88,14 +88,25 @@ oracle_run = $(MAKE) -s --no-print-directory $(ORACLE_DIR)/$(ORACLE_BOARD)/oracl
 	$($(ORACLE_BOARD)_QEMU) $(ORACLE_DIR)/$(ORACLE_BOARD)/oracle_fw-$(1).elf
 
 ORACLE_REPORT := $(ORACLE_DIR)/oracle_fw.report
+ORACLE_FW_LOG := $(ORACLE_DIR)/$(ORACLE_BOARD)/oracle_fw-$(ORACLE_CONFIG_BYTES).log
+# tools/heapsize's arguments for the recorded firmware (the pictures go
+# under build/; oracle-docs writes them to docs/).
+ORACLE_HEAPSIZE = $(PYTHON) tools/heapsize --replayer "$(ORACLE_EXEC)$(call oracle_replayer,fw)" \
+	--out $(ORACLE_DIR)/fw --icount-log $(ORACLE_ICOUNT_DIR)/replay.log
 
-.PHONY: test-oracle oracle-docs
+.PHONY: test-oracle oracle-docs oracle-record
+# The recording: the firmware at its configured size, run every time.
+oracle-record: deps $(call oracle_replayer,fw)
+	@rm -f $(ORACLE_FW_LOG) $(ORACLE_TRACE)
+	@$(call oracle_run,$(ORACLE_CONFIG_BYTES),0)
+	@$(PYTHON) tools/heapsize --replayer "$(ORACLE_EXEC)$(call oracle_replayer,fw)" \
+		--out $(ORACLE_DIR)/fw --trace-only $(ORACLE_FW_LOG) >/dev/null
+
 TEST_TARGETS += test-oracle
-test-oracle: deps $(call oracle_replayer,fw) $(call oracle_replayer,default)
+test-oracle: oracle-record $(call oracle_replayer,default)
+	@$(MAKE) -s --no-print-directory $(ORACLE_ICOUNT_DIR)/replay.log
 	@set -e; d=$(ORACLE_DIR)/$(ORACLE_BOARD); \
-	$(call oracle_run,$(ORACLE_CONFIG_BYTES),0); \
-	$(PYTHON) tools/heapsize --replayer "$(ORACLE_EXEC)$(call oracle_replayer,fw)" --out $(ORACLE_DIR)/fw \
-		$$d/oracle_fw-$(ORACLE_CONFIG_BYTES).log > $(ORACLE_REPORT); \
+	$(ORACLE_HEAPSIZE) --svg $(ORACLE_DIR)/oracle $(ORACLE_FW_LOG) > $(ORACLE_REPORT); \
 	cat $(ORACLE_REPORT); \
 	size=$$(sed -n 's/^smallest heap that never fails: \([0-9]*\) bytes.*/\1/p' $(ORACLE_REPORT)); \
 	below=$$(sed -n 's/^next size down: \([0-9]*\) bytes fails.*/\1/p' $(ORACLE_REPORT)); \
@@ -111,3 +122,38 @@ test-oracle: deps $(call oracle_replayer,fw) $(call oracle_replayer,default)
 			--config $(ORACLE_TRACE_CONFIG) --brief $$t; \
 	done; \
 	echo "test-oracle: firmware recorded at $(ORACLE_CONFIG_BYTES) bytes, sized to $$size: completes in QEMU at $$size, fails at $$below; $(words $(BENCH_TRACES)) bench traces sized on the host"
+
+# ---- the same sequence as firmware, timed with -icount -----------------------
+
+# The bench firmware (bench/fw/main.c) with BENCH_TRACES_ONLY: the recorded
+# trace, compiled in as C arrays by bench/tracetool.py, replayed on a heap
+# of the configured size with every call counted (mk/bench.mk's method).
+ORACLE_TRACE := $(ORACLE_DIR)/fw/oracle_fw-$(ORACLE_CONFIG_BYTES).trace
+ORACLE_ICOUNT_DIR := $(ORACLE_DIR)/$(ORACLE_BOARD)/icount
+ORACLE_ICOUNT_SRCS := $(BENCH_FW_SRCS) bench/adapters/alloc_sysheap.c
+ORACLE_ICOUNT_CFLAGS = $(call target_flags,$(ORACLE_CPU)) $(BENCH_FW_INCLUDES) $(ORACLE_DEFS) \
+	$(filter-out -DBOARD_STDOUT_BUFFER=%,$($(ORACLE_BOARD)_DEFS)) -DBOARD_NAME=\"$(ORACLE_BOARD)\" \
+	-DBENCH_CPU=\"$(ORACLE_CPU)\" -DBENCH_QEMU -DBENCH_UNIT_INSN -DBENCH_ALLOC_SYSHEAP \
+	-DBENCH_TRACES_ONLY -DBENCH_SMALL_BYTES=$(ORACLE_CONFIG_BYTES)u -DBENCH_BIG_BYTES=0u \
+	-std=c11 $(WARN)
+ORACLE_ICOUNT_OBJS := $(patsubst %,$(ORACLE_ICOUNT_DIR)/obj/%.o,$(basename $(ORACLE_ICOUNT_SRCS))) \
+	$(ORACLE_ICOUNT_DIR)/obj/traces.o
+
+$(ORACLE_ICOUNT_DIR)/traces.c: $(ORACLE_TRACE) bench/tracetool.py
+	@mkdir -p $(@D)
+	$(PYTHON) bench/tracetool.py c $@ $<
+$(ORACLE_ICOUNT_DIR)/obj/traces.o: $(ORACLE_ICOUNT_DIR)/traces.c
+	@mkdir -p $(@D)
+	$(TARGET_CC) $(ORACLE_ICOUNT_CFLAGS) -c $< -o $@
+$(ORACLE_ICOUNT_DIR)/obj/%.o: %.c $(LIB_HDRS) $(wildcard bench/*/*.h)
+	@mkdir -p $(@D)
+	$(TARGET_CC) $(ORACLE_ICOUNT_CFLAGS) -c $< -o $@
+$(ORACLE_ICOUNT_DIR)/obj/%.o: %.S
+	@mkdir -p $(@D)
+	$(TARGET_CC) $(call target_flags,$(ORACLE_CPU)) -c $< -o $@
+$(ORACLE_ICOUNT_DIR)/replay.elf: $(ORACLE_ICOUNT_OBJS) $(ORACLE_LIB) $($(ORACLE_BOARD)_LDSCRIPT)
+	$(TARGET_CC) $(call target_flags,$(ORACLE_CPU)) --specs=nano.specs $(BENCH_FW_LDFLAGS) \
+		-T $($(ORACLE_BOARD)_LDSCRIPT) $(filter %.o %.a,$^) -lgcc -o $@
+$(ORACLE_ICOUNT_DIR)/replay.log: $(ORACLE_ICOUNT_DIR)/replay.elf tools/qemu_run.sh
+	@sh tools/qemu_run.sh -q -t $(BENCH_TIMEOUT) -i $(BENCH_ICOUNT) -L "END status=0" \
+		-l $@.tmp $($(ORACLE_BOARD)_QEMU) $< && mv $@.tmp $@

@@ -100,3 +100,57 @@ def report_lines(a, header, name):
                                           a["config_fails"]),
     ]
     return lines
+
+
+def icount_lines(log_path):
+    """The worst instruction counts per call of the trace replayed as
+    firmware in QEMU -icount (the bench firmware's BENCH_TRACES_ONLY build:
+    its H lines, exact counts of each call, bench/fw/timer.c)."""
+    from .parse import Log
+    lg = Log(log_path)
+    if not lg.ok:
+        raise RuntimeError("%s: the firmware replay did not finish: %s" % (
+            log_path, lg.fault or "; ".join(lg.errors) or "no END line"))
+    bad = [t for t in lg.traces.values() if t.get("checksum") != "ok" or t.get("fails") != "0"]
+    if bad or not lg.traces:
+        raise RuntimeError("%s: the firmware replay failed or saw a bad checksum" % log_path)
+    out = ["worst instruction counts per call, the same sequence as firmware on %s "
+           "(QEMU -icount, %s):" % (lg.cfg.get("board", "?"), lg.cfg.get("cpu", "?"))]
+    for (alloc, heap, wl, op), h in sorted(lg.hist.items()):
+        if wl.startswith("trace:") and h.n:
+            out.append("  %-14s %6d calls, median %4s, p99 %4s, worst %4d instructions"
+                       % (op, h.n, h.p(500), h.p(990), h.max))
+    return out
+
+
+def draw(a, series_path, map_path, prefix, name):
+    """The pictures: live and free bytes over time at the configured size,
+    and the heap map at the peak (tools/heapmap.py on the replayer's
+    sys_heap_report() dump). Returns the report lines naming them."""
+    import os
+    import sys
+    from .render import plot_lines
+    rows = read_series(series_path)
+    timeline = prefix + "-timeline.svg"
+    plot_lines(timeline, "%s: the heap over time (%d-byte heap)" % (name, a["config"]),
+               [("live bytes (requested)", [(r[0], r[1]) for r in rows]),
+                ("used (chunks, with headers)", [(r[0], r[2]) for r in rows]),
+                ("free bytes", [(r[0], r[3]) for r in rows]),
+                ("largest free block", [(r[0], r[4]) for r in rows])],
+               "operation", "bytes",
+               hlines=[("never fails from %d" % a["never_fails"], a["never_fails"])]
+               if a["never_fails"] else [],
+               mark_x=("peak (op %d)" % a["peak_at"], a["peak_at"]))
+    heap_map = prefix + "-map.svg"
+    tools = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+    sys.path.insert(0, tools)
+    import heapmap
+    with open(map_path) as f:
+        heaps = heapmap.parse(f.read().splitlines())
+    if not heaps:
+        raise RuntimeError("%s: no heap dump at the peak" % map_path)
+    svg = heapmap.render(heaps, "%s: the heap at its peak (op %d of %d)"
+                         % (name, a["peak_at"], a["ops"]), 960, None)
+    with open(heap_map, "w") as f:
+        f.write(svg)
+    return ["pictures: %s, %s" % (timeline, heap_map)]
