@@ -9,15 +9,18 @@
  * block's offset in the heap and the requested size as base-128 varints).
  * When the buffer is full it is handed to a flush callback (stream it over
  * semihosting or a UART) and reused; without a callback recording stops
- * and every later call is counted in `lost`, so a truncated log is never
- * mistaken for a whole one (tools/heapsize refuses it). Pull an unflushed
- * buffer out with the gdb extension: `sysheap record <recorder> FILE`.
+ * and every later call is counted in `lost`. sys_heap_record_stop() ends
+ * the log with the counts, so a truncated log is never mistaken for a
+ * whole one (tools/heapsize refuses a log that lost calls, and says so of
+ * one read before its end). Pull an unflushed buffer out with the gdb
+ * extension: `sysheap record <recorder> FILE`.
  *
  * Log format (version 1), all integers unsigned LEB128 varints:
  *   "SHR1"  heap_addr  heap_bytes  header_bytes         (the header)
  *   'a' offset bytes                     an allocation of `bytes`
  *   'f' offset                           a free
  *   'r' old_offset new_offset bytes      a realloc (moved or not)
+ *   'e' records lost                     the end (sys_heap_record_stop())
  * Offsets are the block's address minus heap_addr. Failed calls are not
  * recorded (the listener is not told of them), nor is an aligned
  * allocation's alignment: replays treat it as a plain allocation.
@@ -61,8 +64,9 @@ struct sys_heap_recorder {
 bool sys_heap_record_start(struct sys_heap_recorder *rec, struct sys_heap *heap, uint8_t *buf,
 			   size_t size, sys_heap_record_flush_t flush, void *flush_ctx);
 
-/** Stop recording (detach the listener) and flush what is left. O(1) plus
- *  the flush. NULL arguments are ignored. */
+/** Stop recording (detach the listener), end the log with the counts of
+ *  recorded and lost calls, and flush what is left. Call it once. O(1)
+ *  plus the flush. NULL arguments are ignored. */
 void sys_heap_record_stop(struct sys_heap_recorder *rec, struct sys_heap *heap);
 
 /** Hand the buffered bytes to the flush callback now (no-op without one). */

@@ -6,7 +6,8 @@
 #                      with exactly that size and show it completes, and
 #                      with 8 bytes less (the next size down, failing in
 #                      the search) and show it fails; then size every
-#                      bench/traces/*.trace on the host
+#                      bench/traces/*.trace on the host; and the same log
+#                      pulled from RAM with the gdb extension must match
 #   make oracle-docs   regenerate docs/oracle-*.svg and the oracle section
 #                      of docs/tools.md from the same run
 #
@@ -71,15 +72,21 @@ $(ORACLE_DIR)/$(ORACLE_BOARD)/obj/%.o: %.c $(LIB_HDRS)
 	$(TARGET_CC) $(ORACLE_FW_CFLAGS) -c $< -o $@
 
 ORACLE_COMMON_OBJS := $(patsubst %.c,$(ORACLE_DIR)/$(ORACLE_BOARD)/obj/%.o,$(BOARD_COMMON_SRCS))
+.SECONDARY: $(ORACLE_COMMON_OBJS)
 
 # build/oracle/<board>/oracle_fw-<bytes>.elf: the firmware with a heap of
 # <bytes>; only its own source is compiled again per size.
-$(ORACLE_DIR)/$(ORACLE_BOARD)/oracle_fw-%.elf: tests/oracle/oracle_fw.c $(ORACLE_COMMON_OBJS) \
-		$(ORACLE_LIB) $($(ORACLE_BOARD)_LDSCRIPT) $(FW_LINK_DEPS)
+# oracle_fw_keep-<bytes>.elf keeps the whole log in RAM for gdb instead.
+ORACLE_FW_DEPS := tests/oracle/oracle_fw.c $(ORACLE_COMMON_OBJS) $(ORACLE_LIB) \
+	$($(ORACLE_BOARD)_LDSCRIPT) $(FW_LINK_DEPS)
+oracle_fw_link = $(TARGET_CC) $(ORACLE_FW_CFLAGS) $(FW_LDFLAGS) -T $($(ORACLE_BOARD)_LDSCRIPT) \
+	-Wl,-Map=$@.map $(filter %.c %.o %.a,$^) -o $@
+$(ORACLE_DIR)/$(ORACLE_BOARD)/oracle_fw-%.elf: $(ORACLE_FW_DEPS)
 	@mkdir -p $(@D)
-	$(TARGET_CC) $(ORACLE_FW_CFLAGS) -DORACLE_HEAP_BYTES=$*u $(FW_LDFLAGS) \
-		-T $($(ORACLE_BOARD)_LDSCRIPT) -Wl,-Map=$@.map \
-		$(filter %.c %.o %.a,$^) -o $@
+	$(oracle_fw_link) -DORACLE_HEAP_BYTES=$*u
+$(ORACLE_DIR)/$(ORACLE_BOARD)/oracle_fw_keep-%.elf: $(ORACLE_FW_DEPS)
+	@mkdir -p $(@D)
+	$(oracle_fw_link) -DORACLE_HEAP_BYTES=$*u -DORACLE_RECORD_KEEP
 
 # $(call oracle_run,bytes,status): run the firmware of that size in QEMU;
 # its log lands in build/oracle/<board>/oracle_fw-<bytes>.log.
@@ -102,8 +109,24 @@ oracle-record: deps $(call oracle_replayer,fw)
 	@$(PYTHON) tools/heapsize --replayer "$(ORACLE_EXEC)$(call oracle_replayer,fw)" \
 		--out $(ORACLE_DIR)/fw --trace-only $(ORACLE_FW_LOG) >/dev/null
 
+# The same recording pulled out of RAM by the gdb extension instead: the
+# same sequence, op for op.
+ORACLE_KEEP_ELF := $(ORACLE_DIR)/$(ORACLE_BOARD)/oracle_fw_keep-$(ORACLE_CONFIG_BYTES).elf
+.PHONY: oracle-gdb-pull
+oracle-gdb-pull: oracle-record $(ORACLE_KEEP_ELF)
+	@$(PYTHON) tests/oracle/gdb_pull.py --machine $($(ORACLE_BOARD)_QEMU) --elf $(ORACLE_KEEP_ELF) \
+		--out $(ORACLE_DIR)/fw/pulled.shr --timeout $(ORACLE_TIMEOUT)
+	@$(PYTHON) tools/heapsize --replayer "$(ORACLE_EXEC)$(call oracle_replayer,fw)" \
+		--out $(ORACLE_DIR)/fw --trace-only $(ORACLE_DIR)/fw/pulled.shr >/dev/null
+	@grep -v '^#' $(ORACLE_DIR)/fw/pulled.trace > $(ORACLE_DIR)/fw/pulled.ops
+	@grep -v '^#' $(ORACLE_TRACE) > $(ORACLE_DIR)/fw/streamed.ops
+	@cmp -s $(ORACLE_DIR)/fw/pulled.ops $(ORACLE_DIR)/fw/streamed.ops || \
+		{ echo "test-oracle: the log pulled by gdb differs from the streamed one"; exit 1; }
+	@$(PYTHON) tests/oracle/test_record_log.py $(ORACLE_DIR)/fw/pulled.shr
+	@echo "oracle-gdb-pull: the log gdb pulled from RAM is the streamed log, op for op"
+
 TEST_TARGETS += test-oracle
-test-oracle: oracle-record $(call oracle_replayer,default)
+test-oracle: oracle-record oracle-gdb-pull $(call oracle_replayer,default)
 	@$(MAKE) -s --no-print-directory $(ORACLE_ICOUNT_DIR)/replay.log
 	@set -e; d=$(ORACLE_DIR)/$(ORACLE_BOARD); \
 	$(ORACLE_HEAPSIZE) --svg $(ORACLE_DIR)/oracle $(ORACLE_FW_LOG) > $(ORACLE_REPORT); \

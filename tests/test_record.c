@@ -3,7 +3,8 @@
  * With SYS_HEAP_LISTENERS on, every successful call lands in the log with
  * the block's offset and size, in order, and nothing that failed does; a
  * full buffer goes to the flush callback whole records at a time, or,
- * without one, recording stops and counts what it lost. Bad arguments and
+ * without one, recording stops and counts what it lost; the end record
+ * carries both counts. Bad arguments and
  * builds without listeners record nothing and say so.
  */
 #include <string.h>
@@ -50,7 +51,7 @@ static bool next_record(const uint8_t *log, size_t *pos, char tag, size_t v1, si
 	}
 	size_t got[3] = { get_varint(log, pos), 0u, 0u };
 	size_t want[3] = { v1, v2, v3 };
-	unsigned n = tag == 'f' ? 1u : tag == 'a' ? 2u : 3u;
+	unsigned n = tag == 'f' ? 1u : (tag == 'a' || tag == 'e') ? 2u : 3u;
 
 	for (unsigned i = 1; i < n; i++) {
 		got[i] = get_varint(log, pos);
@@ -121,6 +122,7 @@ void test_record(void)
 		ok = ok && next_record(flushed, &pos, 'f', off(i == 3u ? q : p[i]), 0u, 0u);
 	}
 	CHECK(ok);
+	CHECK(next_record(flushed, &pos, 'e', 41u, 0u, 0u));
 	CHECK_EQ(pos, flushed_bytes);
 
 	/* Kept: no flush, so the buffer keeps the first records and counts
@@ -143,6 +145,7 @@ void test_record(void)
 				       (i & 1u) ? 0u : 100u, 0u);
 	}
 	CHECK(ok);
+	CHECK(next_record(buf, &pos, 'e', rec.records, rec.lost, 0u));
 	CHECK_EQ(pos, rec.used);
 #else
 	/* Compiled out: nothing to record with, and the caller is told. */

@@ -9,7 +9,10 @@
  * the middle of one, so the log always splits on record boundaries. */
 static bool make_room(struct sys_heap_recorder *rec)
 {
-	if (rec->size - rec->used >= SYS_HEAP_RECORD_MAX_BYTES && rec->lost == 0u) {
+	/* Without a flush, room for the end record stays in reserve. */
+	size_t reserve = rec->flush != NULL ? 0u : SYS_HEAP_RECORD_MAX_BYTES;
+
+	if (rec->size - rec->used >= SYS_HEAP_RECORD_MAX_BYTES + reserve && rec->lost == 0u) {
 		return true;
 	}
 	if (rec->flush != NULL) {
@@ -115,5 +118,12 @@ void sys_heap_record_stop(struct sys_heap_recorder *rec, struct sys_heap *heap)
 		return;
 	}
 	sys_heap_set_listener(heap, NULL);
+	/* The end record: a reader tells a whole log from a cut one. */
+	if (rec->flush != NULL && rec->size - rec->used < SYS_HEAP_RECORD_MAX_BYTES) {
+		sys_heap_record_flush(rec);
+	}
+	rec->buf[rec->used++] = 'e';
+	put_varint(rec, rec->records);
+	put_varint(rec, rec->lost);
 	sys_heap_record_flush(rec);
 }

@@ -8,7 +8,10 @@
  * gets, so every build runs the same sequence until a call fails.
  *
  * The heap is recorded (include/sys_heap_record.h) into a 256-byte RAM
- * buffer streamed to the console as "R <hex>" lines whenever it fills.
+ * buffer streamed to the console as "R <hex>" lines whenever it fills; or,
+ * with ORACLE_RECORD_KEEP, into a 16 KiB buffer that keeps the whole log
+ * for gdb to pull out (`sysheap record recorder FILE` in
+ * oracle_recorded(), tests/oracle/gdb_pull.py).
  * The last line is "oracle_fw: completed N calls, heap H bytes" (exit 0)
  * or "oracle_fw: call N failed: B bytes, heap H bytes" (exit 1).
  */
@@ -24,10 +27,25 @@
 
 SYS_HEAP_DEFINE(oracle_heap, ORACLE_HEAP_BYTES);
 
+#if defined(ORACLE_RECORD_KEEP)
+static uint8_t record_buf[16384];
+#else
 static uint8_t record_buf[256];
+#endif
 static struct sys_heap_recorder recorder;
 static unsigned long calls;
 
+/* Where gdb breaks to pull the kept log. */
+void oracle_recorded(void) __attribute__((noinline));
+void oracle_recorded(void)
+{
+	__asm__ volatile("" ::: "memory");
+}
+
+#if defined(ORACLE_RECORD_KEEP)
+#define ORACLE_FLUSH NULL
+#else
+#define ORACLE_FLUSH stream_hex
 static void stream_hex(void *ctx, const uint8_t *data, size_t bytes)
 {
 	static const char digits[] = "0123456789abcdef";
@@ -45,6 +63,7 @@ static void stream_hex(void *ctx, const uint8_t *data, size_t bytes)
 	line[k] = '\0';
 	fputs(line, stdout);
 }
+#endif
 
 static uint32_t rng = 0x2545f491u;
 static uint32_t next_random(void)
@@ -109,7 +128,7 @@ int main(void)
 	size_t log_bytes = 0;
 
 	if (!sys_heap_record_start(&recorder, &oracle_heap, record_buf, sizeof(record_buf),
-				   stream_hex, NULL)) {
+				   ORACLE_FLUSH, NULL)) {
 		puts("oracle_fw: cannot record (built without SYS_HEAP_LISTENERS?)");
 		return 2;
 	}
@@ -155,6 +174,7 @@ int main(void)
 		}
 	}
 	sys_heap_record_stop(&recorder, &oracle_heap);
+	oracle_recorded();
 	printf("oracle_fw: recorded %lu calls, %lu lost\n", (unsigned long)recorder.records,
 	       (unsigned long)recorder.lost);
 	printf("oracle_fw: completed %lu calls, heap %u bytes\n", calls,

@@ -82,8 +82,19 @@ def decode(data):
             name = live.pop(old)
             live[new] = name
             ops.append(("r", name, size))
+        elif tag == "e":
+            header["records"], pos = varints(data, pos)
+            header["lost"], pos = varints(data, pos)
+            if pos != len(data):
+                raise LogError("bytes after the end record")
         else:
             raise LogError("unknown record tag %r at byte %d" % (tag, pos - 1))
+    if header.get("lost"):
+        raise LogError("the recorder lost %d calls (its buffer filled without a flush "
+                       "callback): the log is not the whole sequence" % header["lost"])
+    if "records" in header and header["records"] != len(ops):
+        raise LogError("the end record counts %d calls, the log holds %d"
+                       % (header["records"], len(ops)))
     return header, ops
 
 
@@ -96,6 +107,8 @@ def to_trace(log_path, trace_path, source):
     comments = ["# source: %s" % source,
                 "# recorded heap: %d bytes at %#x, %d-byte headers"
                 % (header["heap_bytes"], header["heap_addr"], header["header_bytes"])]
+    if "records" not in header:
+        comments.append("# no end record: the log covers the calls until it was read")
     tracetool.write_trace(trace_path, tracetool.renumber(ops), comments)
     tracetool.parse(trace_path)
     return header
