@@ -146,6 +146,12 @@ test-oracle: oracle-record oracle-gdb-pull $(call oracle_replayer,default)
 	done; \
 	echo "test-oracle: firmware recorded at $(ORACLE_CONFIG_BYTES) bytes, sized to $$size: completes in QEMU at $$size, fails at $$below; $(words $(BENCH_TRACES)) bench traces sized on the host"
 
+# docs/tools.md's example: the same recording, its report between the
+# oracle-report markers and its pictures in docs/.
+oracle-docs: oracle-record
+	@$(MAKE) -s --no-print-directory $(ORACLE_ICOUNT_DIR)/replay.log
+	$(ORACLE_HEAPSIZE) --svg docs/oracle --docs docs/tools.md $(ORACLE_FW_LOG)
+
 # ---- the same sequence as firmware, timed with -icount -----------------------
 
 # The bench firmware (bench/fw/main.c) with BENCH_TRACES_ONLY: the recorded

@@ -159,6 +159,8 @@ int main(int argc, char **argv)
 	printf("trace %s ops %lu ids %lu\n", tr.name, (unsigned long)tr.count,
 	       (unsigned long)tr.ids);
 	printf("target pointer_bytes %zu header_bytes %u\n", sizeof(void *), A.hdr_bytes);
+	/* Where the heap is here: the map's addresses are rebased from it. */
+	printf("arena %#lx\n", (unsigned long)(uintptr_t)arena);
 
 	/* Where the peak is, at the configured size, and its figures. */
 	struct watch w = { .map_at = UINT32_MAX };

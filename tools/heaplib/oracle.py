@@ -39,6 +39,8 @@ def parse_replay(text):
             r["min_free"], r["min_largest"] = int(w[2]), int(w[4])
         elif w[0] == "scan":
             r["scan_lo"], r["scan_hi"], r["replays"] = int(w[2]), int(w[4]), int(w[7])
+        elif w[0] == "arena":
+            r["arena"] = int(w[1], 16)
         elif w[0] == "error":
             raise RuntimeError(line)
         elif len(w) == 2 and w[1].isdigit():
@@ -123,7 +125,19 @@ def icount_lines(log_path):
     return out
 
 
-def draw(a, series_path, map_path, prefix, name):
+ADDRESS = re.compile(r"\b0x([0-9a-fA-F]+)\b")
+
+
+def rebase_map(text, host_base, target_base):
+    """The replayer's heap dump with the target's addresses: every address
+    of a heap or chunk line moved from the host arena to the recorded heap."""
+    def move(m):
+        return "0x%08x" % (int(m.group(1), 16) - host_base + target_base)
+    return "\n".join(ADDRESS.sub(move, line) if line.lstrip().startswith(("heap ", "chunk "))
+                     else line for line in text.splitlines())
+
+
+def draw(a, series_path, map_path, prefix, name, header=None):
     """The pictures: live and free bytes over time at the configured size,
     and the heap map at the peak (tools/heapmap.py on the replayer's
     sys_heap_report() dump). Returns the report lines naming them."""
@@ -146,11 +160,16 @@ def draw(a, series_path, map_path, prefix, name):
     sys.path.insert(0, tools)
     import heapmap
     with open(map_path) as f:
-        heaps = heapmap.parse(f.read().splitlines())
+        text = f.read()
+    if header:
+        text = rebase_map(text, a["arena"], header["heap_addr"])
+        with open(map_path, "w") as f:
+            f.write(text + "\n")
+    heaps = heapmap.parse(text.splitlines())
     if not heaps:
         raise RuntimeError("%s: no heap dump at the peak" % map_path)
     svg = heapmap.render(heaps, "%s: the heap at its peak (op %d of %d)"
                          % (name, a["peak_at"], a["ops"]), 960, None)
     with open(heap_map, "w") as f:
         f.write(svg)
-    return ["pictures: %s, %s" % (timeline, heap_map)]
+    return ["pictures: %s, %s" % (os.path.relpath(timeline), os.path.relpath(heap_map))]

@@ -371,11 +371,16 @@ README_BEGIN = "<!-- bench-summary:begin -->"
 README_END = "<!-- bench-summary:end -->"
 
 
-def readme_markers(text):
+def block_markers(text, begin, end):
     """Error message, or None when the markers are there once each, in order."""
-    b, e = text.count(README_BEGIN), text.count(README_END)
+    b, e = text.count(begin), text.count(end)
     if b != 1 or e != 1:
-        return "expected one %s and one %s line, found %d and %d" % (README_BEGIN, README_END, b, e)
-    if text.index(README_BEGIN) > text.index(README_END):
-        return "%s comes after %s" % (README_END, README_BEGIN)
+        return "expected one %s and one %s line, found %d and %d" % (begin, end, b, e)
+    if text.index(begin) > text.index(end):
+        return "%s comes after %s" % (end, begin)
     return None
+
+
+def readme_markers(text):
+    """block_markers() of the README's bench summary."""
+    return block_markers(text, README_BEGIN, README_END)

@@ -3,7 +3,7 @@ by hand (CCDF, bars and line plots), and the README block splice. Shared by
 tools/bench_report.py and tools/heapsize."""
 import math
 import textwrap
-from .parse import (README_BEGIN, README_END, header_define, mw, pv, readme_markers)
+from .parse import (README_BEGIN, README_END, block_markers, header_define, mw, pv)
 
 
 def format_ceiling(rows, o):
@@ -279,7 +279,7 @@ def config_table(rows, readme=False):
                   "flash core", "flash full"], out, ["---"] + ["---:"] * 9)
 
 
-def splice_readme(path, lines):
+def splice_block(path, lines, begin, end):
     """Replace what is between the markers; the markers stay. Returns an
     error message, or None."""
     try:
@@ -287,16 +287,21 @@ def splice_readme(path, lines):
             text = f.read()
     except OSError as e:
         return "cannot read %s: %s" % (path, e)
-    err = readme_markers(text)
+    err = block_markers(text, begin, end)
     if err:
         return "%s: %s" % (path, err)
-    head = text[:text.index(README_BEGIN) + len(README_BEGIN)]
-    tail = text[text.index(README_END):]
+    head = text[:text.index(begin) + len(begin)]
+    tail = text[text.index(end):]
     new = head + "\n" + "\n".join(lines).strip("\n") + "\n" + tail
     if new != text:
         with open(path, "w") as f:
             f.write(new)
     return None
+
+
+def splice_readme(path, lines):
+    """splice_block() of the README's bench summary."""
+    return splice_block(path, lines, README_BEGIN, README_END)
 
 
 def wrap_md(lines, width=78):
