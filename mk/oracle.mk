@@ -77,7 +77,7 @@ ORACLE_COMMON_OBJS := $(patsubst %.c,$(ORACLE_DIR)/$(ORACLE_BOARD)/obj/%.o,$(BOA
 # build/oracle/<board>/oracle_fw-<bytes>.elf: the firmware with a heap of
 # <bytes>; only its own source is compiled again per size.
 # oracle_fw_keep-<bytes>.elf keeps the whole log in RAM for gdb instead.
-ORACLE_FW_DEPS := tests/oracle/oracle_fw.c $(ORACLE_COMMON_OBJS) $(ORACLE_LIB) \
+ORACLE_FW_DEPS := tests/oracle/oracle_fw.c tests/harness.c $(ORACLE_COMMON_OBJS) $(ORACLE_LIB) \
 	$($(ORACLE_BOARD)_LDSCRIPT) $(FW_LINK_DEPS)
 oracle_fw_link = $(TARGET_CC) $(ORACLE_FW_CFLAGS) $(FW_LDFLAGS) -T $($(ORACLE_BOARD)_LDSCRIPT) \
 	-Wl,-Map=$@.map $(filter %.c %.o %.a,$^) -o $@

@@ -13,7 +13,7 @@
 #include "tests.h"
 
 static struct sys_heap heap;
-static uint8_t flushed[4096];
+static uint8_t flushed[1024];
 static size_t flushed_bytes;
 static unsigned flush_calls;
 

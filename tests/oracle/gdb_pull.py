@@ -12,13 +12,11 @@ header. Prints one PASS/FAIL line.
 """
 import argparse
 import os
-import signal
-import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "tests", "tools"))
-from test_gdb import free_port, wait_listening  # noqa: E402
+from test_gdb import gdb_session  # noqa: E402
 
 
 def main():
@@ -31,41 +29,13 @@ def main():
     args = ap.parse_args()
     if os.path.exists(args.out):
         os.remove(args.out)
-    problems, out = [], ""
-    port = free_port()
-    qemu = subprocess.Popen(
-        ["qemu-system-arm", "-M", args.machine, "-nographic", "-monitor", "none",
-         "-serial", "null", "-semihosting-config", "enable=on,target=native",
-         "-kernel", args.elf, "-S", "-gdb", f"tcp:127.0.0.1:{port}"],
-        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        start_new_session=True)
-    try:
-        if not wait_listening(port, qemu, 10):
-            problems.append("QEMU's gdbstub never listened")
-        else:
-            cmd = [args.gdb, "-nx", "-batch", "-ex", "set pagination off",
-                   "-ex", "set confirm off", "-ex", f"file {args.elf}",
-                   "-ex", f"target remote 127.0.0.1:{port}",
-                   "-ex", f"source {ROOT}/tools/gdb/sysheap.py",
-                   "-ex", "break oracle_recorded", "-ex", "continue",
-                   "-ex", f"sysheap record recorder {args.out}",
-                   "-ex", "delete", "-ex", "detach"]
-            try:
-                r = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True,
-                                   text=True, timeout=args.timeout)
-                out = r.stdout + r.stderr
-            except subprocess.TimeoutExpired:
-                problems.append(f"gdb timed out after {args.timeout:.0f}s")
-            try:
-                status = qemu.wait(timeout=args.timeout)
-                if status != 0:
-                    problems.append(f"firmware exit status {status}, expected 0")
-            except subprocess.TimeoutExpired:
-                problems.append("the firmware did not finish after gdb detached")
-    finally:
-        if qemu.poll() is None:
-            os.killpg(qemu.pid, signal.SIGKILL)
-        qemu.wait()
+    with open(args.out + ".console", "w") as console:
+        out, problems = gdb_session(
+            args.machine, args.elf, console, args.timeout, args.gdb,
+            ["-ex", f"source {ROOT}/tools/gdb/sysheap.py",
+             "-ex", "break oracle_recorded", "-ex", "continue",
+             "-ex", f"sysheap record recorder {args.out}",
+             "-ex", "delete", "-ex", "detach"])
     line = [l for l in out.splitlines() if l.startswith("sysheap record")]
     if not line or "lost" not in line[-1] or "INCOMPLETE" in line[-1]:
         problems.append("sysheap record: " + (line[-1] if line else "no output"))

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "harness.h"
 #include "sys_heap_define.h"
 #include "sys_heap_record.h"
 
@@ -65,13 +66,11 @@ static void stream_hex(void *ctx, const uint8_t *data, size_t bytes)
 }
 #endif
 
-static uint32_t rng = 0x2545f491u;
+/* The test harness's xorshift (tests/harness.c), from a fixed seed. */
+static struct rng rng = { 0x2545f491u };
 static uint32_t next_random(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 17;
-	rng ^= rng << 5;
-	return rng;
+	return rng_next(&rng);
 }
 static uint32_t between(uint32_t lo, uint32_t hi)
 {
