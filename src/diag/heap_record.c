@@ -5,6 +5,8 @@
 #include "sys_heap_record.h"
 #include "chunk.h"
 
+#if SYS_HEAP_LISTENERS
+
 /* Room for a whole record: flush (or give up) before writing, never in
  * the middle of one, so the log always splits on record boundaries. */
 static bool make_room(struct sys_heap_recorder *rec)
@@ -79,7 +81,7 @@ static void on_resize(void *ctx, struct sys_heap *heap, void *old_mem, void *new
 bool sys_heap_record_start(struct sys_heap_recorder *rec, struct sys_heap *heap, uint8_t *buf,
 			   size_t size, sys_heap_record_flush_t flush, void *flush_ctx)
 {
-	if (!SYS_HEAP_LISTENERS || rec == NULL || heap == NULL || heap->heap == NULL ||
+	if (rec == NULL || heap == NULL || heap->heap == NULL ||
 	    buf == NULL || size < 2u * SYS_HEAP_RECORD_MAX_BYTES) {
 		return false;
 	}
@@ -127,3 +129,28 @@ void sys_heap_record_stop(struct sys_heap_recorder *rec, struct sys_heap *heap)
 	put_varint(rec, rec->lost);
 	sys_heap_record_flush(rec);
 }
+#else
+/* Without listeners there is nothing to hear the heap with: say so. */
+bool sys_heap_record_start(struct sys_heap_recorder *rec, struct sys_heap *heap, uint8_t *buf,
+			   size_t size, sys_heap_record_flush_t flush, void *flush_ctx)
+{
+	(void)rec;
+	(void)heap;
+	(void)buf;
+	(void)size;
+	(void)flush;
+	(void)flush_ctx;
+	return false;
+}
+
+void sys_heap_record_flush(struct sys_heap_recorder *rec)
+{
+	(void)rec;
+}
+
+void sys_heap_record_stop(struct sys_heap_recorder *rec, struct sys_heap *heap)
+{
+	(void)rec;
+	(void)heap;
+}
+#endif
