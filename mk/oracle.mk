@@ -139,12 +139,16 @@ test-oracle: oracle-record oracle-gdb-pull $(call oracle_replayer,default)
 	$(call oracle_run,$$below,1); \
 	tail -n 1 $$d/oracle_fw-$$below.log; \
 	grep -q "^oracle_fw: completed" $$d/oracle_fw-$$size.log; \
+	$(PYTHON) tools/heapsize --replayer "$(ORACLE_EXEC)$(call oracle_replayer,fw)" \
+		--out $(ORACLE_DIR)/fw --trace-only $$d/oracle_fw-$$size.log >/dev/null; \
+	grep -v '^#' $(ORACLE_DIR)/fw/oracle_fw-$$size.trace | cmp -s - $(ORACLE_DIR)/fw/streamed.ops || \
+		{ echo "test-oracle: the firmware at $$size bytes made other calls than the recording"; exit 1; }; \
 	grep -q "^oracle_fw: call [0-9]* failed" $$d/oracle_fw-$$below.log; \
 	for t in $(BENCH_TRACES); do \
 		$(PYTHON) tools/heapsize --replayer "$(ORACLE_EXEC)$(call oracle_replayer,default)" \
 			--config $(ORACLE_TRACE_CONFIG) --brief $$t; \
 	done; \
-	echo "test-oracle: firmware recorded at $(ORACLE_CONFIG_BYTES) bytes, sized to $$size: completes in QEMU at $$size, fails at $$below; $(words $(BENCH_TRACES)) bench traces sized on the host"
+	echo "test-oracle: firmware recorded at $(ORACLE_CONFIG_BYTES) bytes, sized to $$size: completes in QEMU at $$size (the same calls), fails at $$below; $(words $(BENCH_TRACES)) bench traces sized on the host"
 
 # docs/tools.md's example: the same recording, its report between the
 # oracle-report markers and its pictures in docs/.

@@ -83,7 +83,9 @@ def report_lines(a, header, name):
     lines += [
         "smallest heap that never fails: %d bytes (every size from it to %d completes; "
         "%d replays, 8-byte steps)" % (a["never_fails"], config, a["replays"]),
-        "next size down: %d bytes fails" % a["below"],
+        "next size down: %d bytes fails" % a["below"] if a["below"] else
+        "next size down: not replayed (the scan stops %d sizes below the configured one; "
+        "the answer may be smaller)" % (a["replays"] - 1),
     ]
     if a["smallest_completing"] != a["never_fails"]:
         lines.append("smallest size that completes at all: %d bytes (%d sizes between it and "
