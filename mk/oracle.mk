@@ -99,7 +99,8 @@ ORACLE_FW_LOG := $(ORACLE_DIR)/$(ORACLE_BOARD)/oracle_fw-$(ORACLE_CONFIG_BYTES).
 # tools/heapsize's arguments for the recorded firmware (the pictures go
 # under build/; oracle-docs writes them to docs/).
 ORACLE_HEAPSIZE = $(PYTHON) tools/heapsize --replayer "$(ORACLE_EXEC)$(call oracle_replayer,fw)" \
-	--out $(ORACLE_DIR)/fw --icount-log $(ORACLE_ICOUNT_DIR)/replay.log
+	--out $(ORACLE_DIR)/fw --icount-log $(ORACLE_ICOUNT_DIR)/replay.log \
+	--icount-record-log $(ORACLE_ICOUNT_DIR)/replay-record.log
 
 .PHONY: test-oracle oracle-docs oracle-record
 # The recording: the firmware at its configured size, run every time.
@@ -127,7 +128,8 @@ oracle-gdb-pull: oracle-record $(ORACLE_KEEP_ELF)
 
 TEST_TARGETS += test-oracle
 test-oracle: oracle-record oracle-gdb-pull $(call oracle_replayer,default)
-	@$(MAKE) -s --no-print-directory $(ORACLE_ICOUNT_DIR)/replay.log
+	@$(MAKE) -s --no-print-directory $(ORACLE_ICOUNT_DIR)/replay.log \
+		$(ORACLE_ICOUNT_DIR)/replay-record.log
 	@set -e; d=$(ORACLE_DIR)/$(ORACLE_BOARD); \
 	$(ORACLE_HEAPSIZE) --svg $(ORACLE_DIR)/oracle $(ORACLE_FW_LOG) > $(ORACLE_REPORT); \
 	cat $(ORACLE_REPORT); \
@@ -153,7 +155,8 @@ test-oracle: oracle-record oracle-gdb-pull $(call oracle_replayer,default)
 # docs/tools.md's example: the same recording, its report between the
 # oracle-report markers and its pictures in docs/.
 oracle-docs: oracle-record
-	@$(MAKE) -s --no-print-directory $(ORACLE_ICOUNT_DIR)/replay.log
+	@$(MAKE) -s --no-print-directory $(ORACLE_ICOUNT_DIR)/replay.log \
+		$(ORACLE_ICOUNT_DIR)/replay-record.log
 	$(ORACLE_HEAPSIZE) --svg docs/oracle --docs docs/tools.md $(ORACLE_FW_LOG)
 
 # ---- the same sequence as firmware, timed with -icount -----------------------
@@ -169,24 +172,31 @@ ORACLE_ICOUNT_CFLAGS = $(call target_flags,$(ORACLE_CPU)) $(BENCH_FW_INCLUDES) $
 	-DBENCH_CPU=\"$(ORACLE_CPU)\" -DBENCH_QEMU -DBENCH_UNIT_INSN -DBENCH_ALLOC_SYSHEAP \
 	-DBENCH_TRACES_ONLY -DBENCH_SMALL_BYTES=$(ORACLE_CONFIG_BYTES)u -DBENCH_BIG_BYTES=0u \
 	-std=c11 $(WARN)
-ORACLE_ICOUNT_OBJS := $(patsubst %,$(ORACLE_ICOUNT_DIR)/obj/%.o,$(basename $(ORACLE_ICOUNT_SRCS))) \
-	$(ORACLE_ICOUNT_DIR)/obj/traces.o
 
 $(ORACLE_ICOUNT_DIR)/traces.c: $(ORACLE_TRACE) bench/tracetool.py
 	@mkdir -p $(@D)
 	$(PYTHON) bench/tracetool.py c $@ $<
-$(ORACLE_ICOUNT_DIR)/obj/traces.o: $(ORACLE_ICOUNT_DIR)/traces.c
-	@mkdir -p $(@D)
-	$(TARGET_CC) $(ORACLE_ICOUNT_CFLAGS) -c $< -o $@
-$(ORACLE_ICOUNT_DIR)/obj/%.o: %.c $(LIB_HDRS) $(wildcard bench/*/*.h)
-	@mkdir -p $(@D)
-	$(TARGET_CC) $(ORACLE_ICOUNT_CFLAGS) -c $< -o $@
-$(ORACLE_ICOUNT_DIR)/obj/%.o: %.S
-	@mkdir -p $(@D)
-	$(TARGET_CC) $(call target_flags,$(ORACLE_CPU)) -c $< -o $@
-$(ORACLE_ICOUNT_DIR)/replay.elf: $(ORACLE_ICOUNT_OBJS) $(ORACLE_LIB) $($(ORACLE_BOARD)_LDSCRIPT)
-	$(TARGET_CC) $(call target_flags,$(ORACLE_CPU)) --specs=nano.specs $(BENCH_FW_LDFLAGS) \
-		-T $($(ORACLE_BOARD)_LDSCRIPT) $(filter %.o %.a,$^) -lgcc -o $@
-$(ORACLE_ICOUNT_DIR)/replay.log: $(ORACLE_ICOUNT_DIR)/replay.elf tools/qemu_run.sh
-	@sh tools/qemu_run.sh -q -t $(BENCH_TIMEOUT) -i $(BENCH_ICOUNT) -L "END status=0" \
-		-l $@.tmp $($(ORACLE_BOARD)_QEMU) $< && mv $@.tmp $@
+
+# $(call oracle_icount_rules,variant,extra flags): replay (the calls as
+# recorded) and replay-record (the same with a recorder attached: what
+# recording costs per call).
+define oracle_icount_rules
+$(ORACLE_ICOUNT_DIR)/$(1)/obj/traces.o: $(ORACLE_ICOUNT_DIR)/traces.c
+	@mkdir -p $$(@D)
+	$$(TARGET_CC) $$(ORACLE_ICOUNT_CFLAGS) $(2) -c $$< -o $$@
+$(ORACLE_ICOUNT_DIR)/$(1)/obj/%.o: %.c $$(LIB_HDRS) $$(wildcard bench/*/*.h)
+	@mkdir -p $$(@D)
+	$$(TARGET_CC) $$(ORACLE_ICOUNT_CFLAGS) $(2) -c $$< -o $$@
+$(ORACLE_ICOUNT_DIR)/$(1)/obj/%.o: %.S
+	@mkdir -p $$(@D)
+	$$(TARGET_CC) $$(call target_flags,$$(ORACLE_CPU)) -c $$< -o $$@
+$(ORACLE_ICOUNT_DIR)/$(1).elf: $$(patsubst %,$(ORACLE_ICOUNT_DIR)/$(1)/obj/%.o,$$(basename \
+		$$(ORACLE_ICOUNT_SRCS)) traces) $$(ORACLE_LIB) $$($$(ORACLE_BOARD)_LDSCRIPT)
+	$$(TARGET_CC) $$(call target_flags,$$(ORACLE_CPU)) --specs=nano.specs $$(BENCH_FW_LDFLAGS) \
+		-T $$($$(ORACLE_BOARD)_LDSCRIPT) $$(filter %.o %.a,$$^) -lgcc -o $$@
+$(ORACLE_ICOUNT_DIR)/$(1).log: $(ORACLE_ICOUNT_DIR)/$(1).elf tools/qemu_run.sh
+	@sh tools/qemu_run.sh -q -t $$(BENCH_TIMEOUT) -i $$(BENCH_ICOUNT) -L "END status=0" \
+		-l $$@.tmp $$($$(ORACLE_BOARD)_QEMU) $$< && mv $$@.tmp $$@
+endef
+$(eval $(call oracle_icount_rules,replay,))
+$(eval $(call oracle_icount_rules,replay-record,-DBENCH_RECORD))

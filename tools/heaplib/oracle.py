@@ -106,10 +106,8 @@ def report_lines(a, header, name):
     return lines
 
 
-def icount_lines(log_path):
-    """The worst instruction counts per call of the trace replayed as
-    firmware in QEMU -icount (the bench firmware's BENCH_TRACES_ONLY build:
-    its H lines, exact counts of each call, bench/fw/timer.c)."""
+def firmware_replay(log_path):
+    """The trace's histograms from a firmware replay log: {op: Hist}."""
     from .parse import Log
     lg = Log(log_path)
     if not lg.ok:
@@ -118,12 +116,27 @@ def icount_lines(log_path):
     bad = [t for t in lg.traces.values() if t.get("checksum") != "ok" or t.get("fails") != "0"]
     if bad or not lg.traces:
         raise RuntimeError("%s: the firmware replay failed or saw a bad checksum" % log_path)
+    return lg, {op: h for (_a, _h, wl, op), h in lg.hist.items()
+                if wl.startswith("trace:") and h.n}
+
+
+def icount_lines(log_path, record_log_path=None):
+    """The worst instruction counts per call of the trace replayed as
+    firmware in QEMU -icount (the bench firmware's BENCH_TRACES_ONLY build:
+    its H lines, exact counts of each call, bench/fw/timer.c); with the
+    same replay recording its heap (BENCH_RECORD), what recording adds."""
+    lg, hists = firmware_replay(log_path)
+    recorded = firmware_replay(record_log_path)[1] if record_log_path else {}
     out = ["worst instruction counts per call, the same sequence as firmware on %s "
-           "(QEMU -icount, %s):" % (lg.cfg.get("board", "?"), lg.cfg.get("cpu", "?"))]
-    for (alloc, heap, wl, op), h in sorted(lg.hist.items()):
-        if wl.startswith("trace:") and h.n:
-            out.append("  %-14s %6d calls, median %4s, p99 %4s, worst %4d instructions"
-                       % (op, h.n, h.p(500), h.p(990), h.max))
+           "(QEMU -icount, %s)%s:" % (lg.cfg.get("board", "?"), lg.cfg.get("cpu", "?"),
+                                      "; in brackets, with the recorder attached"
+                                      if recorded else "")]
+    for op in sorted(hists):
+        h, r = hists[op], recorded.get(op)
+        extra = (" (%s, %s, %d: +%d worst)" % (r.p(500), r.p(990), r.max, r.max - h.max)
+                 if r else "")
+        out.append("  %-8s %5d calls, median %4s, p99 %4s, worst %4d%s"
+                   % (op, h.n, h.p(500), h.p(990), h.max, extra))
     return out
 
 
