@@ -6,14 +6,19 @@
 #                      with exactly that size and show it completes, and
 #                      with 8 bytes less (the next size down, failing in
 #                      the search) and show it fails; then size every
-#                      bench/traces/*.trace on the host; and the same log
-#                      pulled from RAM with the gdb extension must match
+#                      bench/traces/*.trace on the host. Also runs:
+#   make oracle-record    the recording alone (build/oracle/<board>/*.log)
+#   make oracle-gdb-pull  the same log kept in RAM and pulled out with the
+#                         gdb extension; it must match the streamed one
 #   make oracle-docs   regenerate docs/oracle-*.svg and the oracle section
 #                      of docs/tools.md from the same run
 #
 # The replayer (bench/host/oracle.c) is the bench's trace replay compiled
 # with the library's sources for the target: -m32 (4-byte headers under
-# 256 KiB, as on Cortex-M) and the firmware's options (ORACLE_DEFS).
+# 256 KiB, as on Cortex-M; run under qemu-i386 where the kernel cannot run
+# 32-bit code) and the firmware's options (ORACLE_DEFS). The instruction
+# counts come from the bench firmware replaying the recorded trace under
+# -icount, once as recorded and once with a recorder attached.
 
 ORACLE_BOARD   ?= mps2-an386
 ORACLE_CPU     := $($(ORACLE_BOARD)_CPU)
@@ -31,7 +36,7 @@ ORACLE_TRACE_CONFIG ?= 98304
 # Where the host cannot run 32-bit programs (a kernel without ia32
 # emulation), QEMU's user-mode emulator runs the replayer: the same code.
 DEPS_PACKAGES_AMD64 += qemu-user
-ifneq ($(filter test-oracle oracle-docs,$(MAKECMDGOALS)),)
+ifneq ($(filter test-oracle oracle-docs oracle-record oracle-gdb-pull,$(MAKECMDGOALS)),)
 ORACLE_HOST_M32 := $(shell mkdir -p $(BUILD) && printf 'int main(void){return 0;}' | \
 	$(HOST_CC) -m32 -x c - -o $(BUILD)/.oracle-m32probe 2>/dev/null && \
 	$(BUILD)/.oracle-m32probe 2>/dev/null && echo yes; rm -f $(BUILD)/.oracle-m32probe)

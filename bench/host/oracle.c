@@ -34,8 +34,8 @@
 
 static struct bench_slot slots[65536];
 
-/* More replays than this and the scan gives up below the binary search's
- * answer (a 1 MiB heap is 131072 sizes). */
+/* The scan replays at most this many sizes, down from the configured one
+ * (a 1 MiB heap is 131072 sizes); below them it says nothing. */
 #define ORACLE_MAX_SCAN 40000u
 
 struct watch {
