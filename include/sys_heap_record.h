@@ -53,11 +53,13 @@ struct sys_heap_recorder {
 	uint32_t lost;                 /**< Calls that did not fit (no flush). */
 };
 
-/** Largest record, in bytes (a realloc with three 32-bit varints). */
+/** Largest record, in bytes: a realloc, three varints of values below the
+ *  heap size (5 bytes each for heaps under 32 GiB). */
 #define SYS_HEAP_RECORD_MAX_BYTES 16u
 
 /**
- * Start recording `heap` into `buf` (at least 32 bytes). Writes the log
+ * Start recording `heap` into `buf` (at least 48 bytes: the header, a
+ * record and the end record). Writes the log
  * header, then attaches the recorder as the heap's listener (replacing any).
  * Returns false, recording nothing, on NULL arguments, a buffer too small,
  * an unformatted heap or a build without ::SYS_HEAP_LISTENERS. O(1).

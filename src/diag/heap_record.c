@@ -82,7 +82,7 @@ bool sys_heap_record_start(struct sys_heap_recorder *rec, struct sys_heap *heap,
 			   size_t size, sys_heap_record_flush_t flush, void *flush_ctx)
 {
 	if (rec == NULL || heap == NULL || heap->heap == NULL ||
-	    buf == NULL || size < 2u * SYS_HEAP_RECORD_MAX_BYTES) {
+	    buf == NULL || size < 3u * SYS_HEAP_RECORD_MAX_BYTES) {
 		return false;
 	}
 	*rec = (struct sys_heap_recorder){
