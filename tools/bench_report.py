@@ -326,8 +326,8 @@ def packing_ceiling(w, ceil, own, main_log, o):
 
 
 def report_inputs(args):
-    """What every section reads: the logs, sizes, traces and the problems
-    found so far."""
+    """What every section reads (the logs, sizes, traces and the problems
+    found so far, in one namespace), and the page's head."""
     rep = argparse.Namespace(args=args)
     rep.logs = load_logs(args.results)
     rep.board, rep.level = args.board, args.default_level
@@ -420,7 +420,7 @@ def report_inputs(args):
 
 def section_targets(rep):
     w = rep.md.append
-    # ---- targets
+    # targets
     w("## Targets (Cortex-M4, mps2-an386)")
     w("")
     w("The measured column is libsysheap; worst cases are over the realistic workload and every "
@@ -456,7 +456,7 @@ def section_targets(rep):
 
 def section_calibration(rep):
     w = rep.md.append
-    # ---- calibration
+    # calibration
     w("## Method")
     w("")
     w("Each call is timed by `bench_call()` (bench/fw/timed_call.S): read the counter, `blx` the "
@@ -507,7 +507,7 @@ def section_calibration(rep):
 
 def section_per_op_tables(rep):
     w = rep.md.append
-    # ---- per-op tables
+    # per-op tables
     w("## Time per operation (Cortex-M4, small heap)")
     w("")
     w("Instructions per call, all timing workloads together. The plots show the whole "
@@ -550,7 +550,7 @@ def section_per_op_tables(rep):
 
 def section_efforts(rep):
     w = rep.md.append
-    # ---- efforts
+    # efforts
     w("## Search effort (sys_heap_alloc_effort)")
     w("")
     w("`SYS_HEAP_EFFORT_FAST` takes the first bucket that must fit; `DEFAULT` samples "
@@ -576,7 +576,7 @@ def section_efforts(rep):
 
 def section_hardening_levels(rep):
     w = rep.md.append
-    # ---- hardening levels
+    # hardening levels
     rep.hard = hardening_rows(rep.logs, rep.board, rep.levels)
     for r in rep.hard:
         if r["extra_bytes"] is not None and r["per_block"] is not None and r["header"] is not None \
@@ -642,7 +642,7 @@ def section_hardening_levels(rep):
 
 def section_configuration_trade_offs(rep):
     w = rep.md.append
-    # ---- configuration trade-offs
+    # configuration trade-offs
     rep.cfgs = config_rows(rep.logs, rep.board, rep.args.configs.split(), rep.args.results)
     if rep.cfgs:
         base = rep.cfgs[0]
@@ -670,7 +670,7 @@ def section_configuration_trade_offs(rep):
 
 def section_header_formats(rep):
     w = rep.md.append
-    # ---- header formats
+    # header formats
     w("## Header formats")
     w("")
     w("A heap under 256 KiB gets 4-byte chunk headers, a larger one 8-byte headers (default "
@@ -702,7 +702,7 @@ def section_header_formats(rep):
 
 def section_memory_efficiency(rep):
     w = rep.md.append
-    # ---- memory efficiency
+    # memory efficiency
     w("## Memory efficiency")
     w("")
     w("**In use at first failure**: the realistic workload on a fixed 36 KiB arena runs until an "
@@ -750,7 +750,7 @@ def section_memory_efficiency(rep):
 
 def section_dma_heaps(rep):
     w = rep.md.append
-    # ---- DMA heaps
+    # DMA heaps
     rep.gran = granular_rows(rep.main_log, rep.trace_names)
     w("## DMA heaps (granule)")
     w("")
@@ -806,7 +806,7 @@ def section_dma_heaps(rep):
 
 def section_code_size(rep):
     w = rep.md.append
-    # ---- code size
+    # code size
     w("## Code size")
     w("")
     w("Minimal programs (bench/fw/size_prog.c) that reference exactly one configuration, linked "
@@ -844,7 +844,7 @@ def section_code_size(rep):
 
 def section_per_cpu(rep):
     w = rep.md.append
-    # ---- per CPU
+    # per CPU
     w("## Per CPU")
     w("")
     w("Worst case and median over the small-heap timing workloads, default configuration, in "
@@ -870,7 +870,7 @@ def section_per_cpu(rep):
 
 def section_traces(rep):
     w = rep.md.append
-    # ---- traces
+    # traces
     w("## Traces")
     w("")
     w("Allocation traces recorded from real programs (bench/traces/README.md has the format and "
@@ -914,7 +914,7 @@ def section_traces(rep):
 
 def section_host(rep):
     w = rep.md.append
-    # ---- host
+    # host
     w("## Host (x86-64, callgrind)")
     w("")
     w("The same workloads and traces on the host, sys_heap (`-O2`, 16-byte alignment, 8-byte "
@@ -941,7 +941,7 @@ def section_host(rep):
 
 def section_everything(rep):
     w = rep.md.append
-    # ---- everything
+    # everything
     w("## All sys_heap timings")
     w("")
     w("<details><summary>Every hardening level, heap size, workload and operation "
