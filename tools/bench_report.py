@@ -972,7 +972,7 @@ def section_everything(rep):
 
 
 def section_plots(rep):
-    # ---- plots
+    """The plots, the README block and the console summary; the exit status."""
     if rep.main_log is not None:
         for op in ("alloc", "free"):
             series = [("sys_heap", rep.main_log.merged("sysheap", "small", op))]
