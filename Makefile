@@ -43,6 +43,7 @@ include mk/lib.mk
 -include mk/vendor_mistakes.mk
 -include mk/fuzz.mk
 -include mk/zephyr.mk
+-include mk/oracle.mk
 
 .PHONY: all test clean help
 # Plain `make` builds the libraries and installs nothing: no `deps` here

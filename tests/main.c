@@ -26,6 +26,7 @@ static const struct suite suites[] = {
 	{ "define", test_define },
 	{ "locked", test_locked },
 	{ "listeners", test_listeners },
+	{ "record", test_record },
 	{ "report", test_report },
 	{ "stress", test_stress },
 	{ "fuzz_findings", test_fuzz_findings },

@@ -117,6 +117,7 @@ void test_multi(void);
 void test_define(void);
 void test_locked(void);
 void test_listeners(void);
+void test_record(void);
 void test_report(void);
 void test_stress(void);
 void test_fuzz_findings(void);

@@ -18,651 +18,28 @@ Reads what `make bench` leaves under build/bench/:
   results/host-replay.log         host trace replays (bench_replay)
   results/host-ceiling.log        the ideal packer's fill runs (bench_ceiling)
 Standard library only; the plots are written as SVG by hand.
+
+This file is the report's text and layout: one function per section of
+docs/benchmarks.md (report_inputs() gathers what they share). Reading the
+results, computing the rows and drawing are tools/heaplib's parse, compute
+and render modules, which tools/heapsize uses too.
 """
 import argparse
 import glob
-import math
 import os
 import re
-import subprocess
 import sys
-import textwrap
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "bench"))
 import tracetool  # noqa: E402
-
-OPS = ["alloc", "free", "aligned_alloc", "realloc"]
-ADVERSARIAL = ["holes", "near_miss", "split_merge", "realloc", "aligned"]
-WORKLOADS = ["realistic"] + ADVERSARIAL
-CPU_NAMES = {"cortex-m0": "M0", "cortex-m3": "M3", "cortex-m4": "M4", "cortex-m33": "M33"}
-BOARD_CPU = {"microbit": "cortex-m0", "mps2-an385": "cortex-m3", "mps2-an386": "cortex-m4",
-             "mps2-an505": "cortex-m33"}
-
-# The issue's targets, and numbers published for allocators we do not run
-# (quoted, not measured here).
-TARGETS = {
-    "alloc": 110, "free": 130, "util": 90.6, "core": 1100, "full": 2000, "lean": 600,
-    "alloc_median": 85, "free_median": 128, "big_ratio": 1.10,
-}
-PUBLISHED = {
-    "alloc": "o1heap ~118, TLSF ~246",
-    "free": "o1heap ~110, TLSF ~243",
-    "util": "umm_malloc 93.3, newlib-nano 89.6, FreeRTOS heap_4 89.1, TLSF 85.2, o1heap 64.5",
-    "core": "o1heap 608, TLSF 1087, umm_malloc 560",
-    "full": "TLSF 1465, umm_malloc 972",
-}
-
-
-# ---------------------------------------------------------------------------
-# Parsing
-
-def kv(tokens):
-    out = {}
-    for t in tokens:
-        if "=" in t:
-            k, v = t.split("=", 1)
-            out[k] = v
-    return out
-
-
-class Hist:
-    def __init__(self, n=0, mn=None, mx=0, total=0, bins=None):
-        self.n, self.min, self.max, self.sum = n, mn, mx, total
-        self.bins = bins or {}  # value -> count; approximate bins are (value, True)
-
-    @staticmethod
-    def parse(fields):
-        bins = {}
-        text = fields.get("bins", "")
-        for item in filter(None, text.split(",")):
-            v, c = item.split(":")
-            approx = v.startswith("~")
-            v = int(v.lstrip("~"))
-            bins[(v, approx)] = bins.get((v, approx), 0) + int(c)
-        n = int(fields["n"])
-        return Hist(n, int(fields["min"]) if n else None, int(fields["max"]), int(fields["sum"]), bins)
-
-    def merge(self, other):
-        out = Hist(self.n + other.n,
-                   min(x for x in (self.min, other.min) if x is not None)
-                   if (self.min is not None or other.min is not None) else None,
-                   max(self.max, other.max), self.sum + other.sum, dict(self.bins))
-        for k, c in other.bins.items():
-            out.bins[k] = out.bins.get(k, 0) + c
-        return out
-
-    def percentile(self, permille):
-        """Nearest rank, as the firmware computes it. Returns (value, approx)."""
-        if self.n == 0:
-            return (0, False)
-        rank = max(1, (self.n * permille + 999) // 1000)
-        seen = 0
-        for (v, approx) in sorted(self.bins):
-            seen += self.bins[(v, approx)]
-            if seen >= rank:
-                return (min(v, self.max), approx)
-        return (self.max, False)
-
-    def p(self, permille):
-        v, approx = self.percentile(permille)
-        return ("~%d" % v) if approx else "%d" % v
-
-    def mean(self):
-        return self.sum / self.n if self.n else 0.0
-
-    def cdf(self):
-        pts, seen = [], 0
-        for (v, _a) in sorted(self.bins):
-            seen += self.bins[(v, _a)]
-            pts.append((v, seen / self.n))
-        return pts
-
-
-class Log:
-    def __init__(self, path):
-        self.path = path
-        self.name = os.path.basename(path)[:-4]
-        self.cal, self.cfg = {}, {}
-        self.hist, self.runs, self.util, self.arena = {}, {}, {}, {}
-        self.over, self.traces, self.errors = {}, {}, []
-        self.packers = {}
-        self.end, self.runfail, self.fault = None, None, None
-        with open(path, errors="replace") as f:
-            for line in f:
-                line = line.rstrip("\n")
-                t = line.split()
-                if not t:
-                    continue
-                tag, f_ = t[0], kv(t[1:])
-                if tag == "CAL":
-                    self.cal = f_
-                elif tag == "CFG":
-                    self.cfg = f_
-                elif tag == "H":
-                    key = (f_["alloc"], f_["heap"], f_["wl"], f_["op"])
-                    self.hist[key] = Hist.parse(f_)
-                elif tag == "W":
-                    self.runs[(f_["alloc"], f_["heap"], f_["wl"])] = f_
-                elif tag == "U":
-                    self.util.setdefault(f_["alloc"], []).append(f_)
-                elif tag == "M":
-                    self.arena[(f_["alloc"], f_["wl"])] = (int(f_["peak"]), int(f_["arena"]))
-                elif tag == "O":
-                    self.over[(f_["alloc"], int(f_["arena"]))] = f_
-                elif tag == "T":
-                    self.traces[(f_["alloc"], f_["trace"])] = f_
-                elif tag == "P":
-                    self.packers[f_["alloc"]] = f_
-                elif tag == "ERROR":
-                    self.errors.append(line)
-                elif tag == "END":
-                    self.end = int(f_.get("status", "1"))
-                elif tag == "RUNFAIL":
-                    self.runfail = int(f_.get("status", "1"))
-                elif line.startswith("fatal:"):
-                    self.fault = line.strip()
-
-    @property
-    def ok(self):
-        return self.end == 0 and self.runfail is None
-
-    def corrupt(self, alloc, heap, wl):
-        r = self.runs.get((alloc, heap, wl))
-        return r is not None and r.get("corrupt") == "1"
-
-    def merged(self, alloc, heap, op, workloads=None):
-        """Histogram of one op over workloads (all timing workloads by
-        default), skipping runs that reported corruption."""
-        out = Hist()
-        for (a, h, wl, o), hist in self.hist.items():
-            if a != alloc or h != heap or o != op or wl.startswith("trace:"):
-                continue
-            if workloads is not None and wl not in workloads:
-                continue
-            if self.corrupt(a, h, wl):
-                continue
-            out = out.merge(hist)
-        return out
-
-    def util_pct(self, alloc, field="live"):
-        """Per seed, requested bytes live at the first failure (or, with
-        field="peak", at most up to it) as % of the arena."""
-        rows = self.util.get(alloc, [])
-        vals = [100.0 * int(r[field]) / int(r["arena"]) for r in rows if int(r["live"]) > 0]
-        return vals
-
-    def block_overhead(self, alloc):
-        """Per seed, at the first failed allocation of the fill run: bytes
-        the live blocks took (the allocator's own statistics) minus the
-        bytes requested, per live block. Empty when the allocator could not
-        say (footprint=0) or the log predates the field."""
-        vals = []
-        for r in self.util.get(alloc, []):
-            foot, live, blocks = int(r.get("footprint", 0)), int(r["live"]), int(r.get("blocks", 0))
-            if foot > 0 and live > 0 and blocks > 0:
-                vals.append((foot - live) / blocks)
-        return vals
-
-
-def load_logs(results):
-    logs = {}
-    for p in sorted(glob.glob(os.path.join(results, "results", "*.log"))):
-        if os.path.basename(p).startswith("host-"):
-            continue
-        lg = Log(p)
-        logs[lg.name] = lg
-    return logs
-
-
-# ---------------------------------------------------------------------------
-# Code size
-
-def lib_symbols(path):
-    names = set()
-    with open(path) as f:
-        for line in f:
-            parts = line.split()
-            if len(parts) >= 3:
-                names.add((parts[-1], parts[-2]))
-    return names
-
-
-STRING_FUNCS = {"memcpy", "memmove", "memset", "__aeabi_memcpy", "__aeabi_memset", "strlen",
-                "__aeabi_memclr", "__aeabi_memmove"}
-OWN = {"bench_size_entry", "_sbrk", "bench_size_sink", "_write", "_read", "_close", "_lseek",
-       "_fstat", "_isatty"}
-
-
-def elf_sums(nm_path, lib_nm=None):
-    """(flash, rodata, data, memcpy) of the library's symbols (lib_nm given) or
-    of everything but the program's own and the string functions. flash is
-    .text + .rodata, the figure the issue compares allocators by."""
-    if not os.path.exists(nm_path):
-        return None
-    lib = None
-    if lib_nm is not None:
-        if not os.path.exists(lib_nm):
-            return None
-        lib = {n for (n, _t) in lib_symbols(lib_nm)}
-    text = rodata = data = memcpy = 0
-    with open(nm_path) as f:
-        for line in f:
-            parts = line.split()
-            if len(parts) != 4:
-                continue
-            size, typ, name = int(parts[1], 16), parts[2], parts[3]
-            if name in STRING_FUNCS and typ in "tTwW":
-                memcpy += size
-                continue
-            if lib is not None and name not in lib:
-                continue
-            if lib is None and (name in OWN or name.startswith("$")):
-                continue
-            if typ in "tTwW":
-                text += size
-            elif typ in "rR":
-                rodata += size
-            elif typ in "dDbBsS":
-                data += size
-    return text + rodata, rodata, data, memcpy
-
-
-def code_sizes(results, levels, default_level):
-    out = {}
-    for cpu in CPU_NAMES:
-        d = os.path.join(results, "size", cpu)
-        for lvl in levels:
-            lib_nm = os.path.join(d, "lib-h%s.nm" % lvl)
-            for cfg in ("core", "full"):
-                out[(cpu, "sysheap", cfg, lvl)] = elf_sums(
-                    os.path.join(d, "sysheap-%s-h%s.elf.nm" % (cfg, lvl)), lib_nm)
-        for base in ("nano", "newlib"):
-            for cfg in ("core", "full"):
-                out[(cpu, base, cfg, default_level)] = elf_sums(
-                    os.path.join(d, "%s-%s-h%s.elf.nm" % (base, cfg, default_level)))
-    return out
-
-
-# ---------------------------------------------------------------------------
-# Host (callgrind)
-
-def callgrind_parts(prefix):
-    """{label: {callee: (calls, inclusive Ir)}} for calls made by bench_call."""
-    parts = {}
-    for path in sorted(glob.glob(prefix + ".*")):
-        if not re.search(r"\.\d+$", path):
-            continue
-        label, cur_fn, callee, pending = None, None, None, False
-        costs = {}
-        with open(path) as f:
-            for line in f:
-                line = line.rstrip("\n")
-                if line.startswith("desc: Trigger: Client Request: "):
-                    label = line[len("desc: Trigger: Client Request: "):]
-                elif line.startswith("fn="):
-                    cur_fn = line[3:]
-                elif line.startswith("cfn="):
-                    callee = line[4:]
-                elif line.startswith("calls="):
-                    calls = int(line.split()[0][6:])
-                    pending = cur_fn is not None and cur_fn.startswith("bench_call")
-                    if pending:
-                        c = costs.setdefault(callee, [0, 0])
-                        c[0] += calls
-                elif pending and line and line[0] in "0123456789+-*":
-                    c = costs[callee]
-                    c[1] += int(line.split()[1])
-                    pending = False
-        if label:
-            parts[label] = costs
-    return parts
-
-
-HOST_NAMES = {
-    "sysheap": {"alloc": "sys_heap_alloc", "free": "sys_heap_free",
-                "aligned_alloc": "sys_heap_aligned_alloc", "realloc": "sys_heap_realloc"},
-    "glibc": {"alloc": "malloc", "free": "free", "aligned_alloc": "memalign", "realloc": "realloc"},
-}
-
-
-def host_table(results):
-    rows = {}
-    for alloc in ("sysheap", "glibc"):
-        parts = callgrind_parts(os.path.join(results, "results", "host-%s.callgrind" % alloc))
-        for label, costs in parts.items():
-            f_ = kv(label.split())
-            wl = f_.get("wl")
-            for op, fn in HOST_NAMES[alloc].items():
-                hit = [v for k, v in costs.items() if k == fn or k.startswith(fn + "'")]
-                if hit:
-                    calls = sum(h[0] for h in hit)
-                    ir = sum(h[1] for h in hit)
-                    rows[(alloc, wl, op)] = (calls, ir)
-    return rows
-
-
-def host_replay(results):
-    out = {}
-    path = os.path.join(results, "results", "host-replay.log")
-    if not os.path.exists(path):
-        return out
-    effort = "plain"
-    with open(path) as f:
-        for line in f:
-            if line.startswith("effort "):
-                effort = line.split()[1]
-            m = re.match(r"min-arena (\S+): (\d+) bytes \(([\d.]+)x peak live (\d+)\)", line)
-            if m:
-                out[(effort, m.group(1))] = (int(m.group(2)), int(m.group(4)))
-            m = re.match(r"replay (\S+): .* (FAIL)?", line)
-    return out
-
-
-def header_define(header, name):
-    """The number of `#define <name> <n>` (a `u` suffix allowed) in
-    include/<header>, or None."""
-    try:
-        with open(os.path.join(REPO, "include", header)) as f:
-            for line in f:
-                m = re.match(r"#define\s+%s\s+(\d+)u?\b" % re.escape(name), line)
-                if m:
-                    return int(m.group(1))
-    except OSError:
-        pass
-    return None
-
-
-def ceiling_rows(results):
-    """One dict per block format the ideal packer ran (bench_ceiling): its
-    header and unit bytes, room for blocks, and per seed the arena in use at
-    its first failure and its peak live up to it (the ceiling), in %."""
-    path = os.path.join(results, "results", "host-ceiling.log")
-    if not os.path.exists(path):
-        return []
-    lg = Log(path)
-    return [{"alloc": a, "hdr": int(p["hdr"]), "unit": int(p["unit"]),
-             "capacity": int(p["capacity"]), "arena": int(p["arena"]),
-             "util": lg.util_pct(a), "ceiling": lg.util_pct(a, "peak"),
-             "mean_block": mean(lg.block_overhead(a))}
-            for a, p in lg.packers.items()]
-
-
-def format_ceiling(rows, o):
-    """The row of sys_heap's own block format: its measured header bytes
-    (the O line) in chunk units."""
-    unit = header_define("sys_heap_layout.h", "SYS_HEAP_CHUNK_UNIT")
-    for r in rows:
-        if o is not None and r["hdr"] == int(o["per_block"]) and r["unit"] == unit:
-            return r
-    return None
-
-
-# ---------------------------------------------------------------------------
-# SVG
-
-PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#17becf"]
-
-
-def esc(s):
-    return str(s).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-class Svg:
-    def __init__(self, w, h):
-        self.w, self.h, self.items = w, h, []
-
-    def add(self, s):
-        self.items.append(s)
-
-    def text(self, x, y, s, size=12, anchor="start", weight="normal", color="#222", rotate=None):
-        tr = ' transform="rotate(%d %.1f %.1f)"' % (rotate, x, y) if rotate else ""
-        self.add('<text x="%.1f" y="%.1f" font-size="%d" text-anchor="%s" font-weight="%s" '
-                 'fill="%s"%s>%s</text>' % (x, y, size, anchor, weight, color, tr, esc(s)))
-
-    def line(self, x1, y1, x2, y2, color="#222", width=1, dash=None):
-        d = ' stroke-dasharray="%s"' % dash if dash else ""
-        self.add('<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-width="%s"%s/>'
-                 % (x1, y1, x2, y2, color, width, d))
-
-    def rect(self, x, y, w, h, color, stroke="none", opacity=1.0):
-        self.add('<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s" stroke="%s" '
-                 'fill-opacity="%.2f"/>' % (x, y, max(w, 0), max(h, 0), color, stroke, opacity))
-
-    def path(self, pts, color, width=2):
-        d = " ".join(("M" if i == 0 else "L") + "%.1f %.1f" % p for i, p in enumerate(pts))
-        self.add('<path d="%s" fill="none" stroke="%s" stroke-width="%s"/>' % (d, color, width))
-
-    def save(self, path):
-        with open(path, "w") as f:
-            f.write('<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" '
-                    'viewBox="0 0 %d %d" font-family="Helvetica, Arial, sans-serif">\n'
-                    % (self.w, self.h, self.w, self.h))
-            f.write('<rect width="100%" height="100%" fill="white"/>\n')
-            f.write("\n".join(self.items))
-            f.write("\n</svg>\n")
-
-
-def log_ticks(lo, hi):
-    ticks, d = [], 1
-    while d <= hi * 10:
-        for m in (1, 2, 5):
-            v = d * m
-            if lo <= v <= hi:
-                ticks.append(v)
-        d *= 10
-    return ticks
-
-
-def nice_step(span, target=8):
-    raw = span / target
-    mag = 10 ** int(math.floor(math.log10(raw))) if raw > 0 else 1
-    for m in (1, 2, 5, 10):
-        if raw <= m * mag:
-            return m * mag
-    return 10 * mag
-
-
-def plot_ccdf(path, title, series, xlabel):
-    """series: [(label, Hist)]. Tail plot: the share of calls that took at
-    least x instructions, both axes logarithmic, so p99 and the worst case
-    are as visible as the median."""
-    series = [(lbl, h) for lbl, h in series if h.n]
-    if not series:
-        return False
-    W, H, L, R, T, B = 780, 430, 70, 210, 40, 55
-    svg = Svg(W, H)
-    lo = max(1, min(h.min for _l, h in series))
-    hi = max(h.max for _l, h in series)
-    lo10, hi10 = math.log10(lo) - 0.05, math.log10(hi) + 0.05
-    ymin = min(1.0 / h.n for _l, h in series)
-    y10 = math.floor(math.log10(ymin))
-    px = lambda v: L + (math.log10(max(v, 1)) - lo10) / (hi10 - lo10) * (W - L - R)  # noqa: E731
-    py = lambda q: T + (0 - math.log10(q)) / (0 - y10) * (H - T - B)  # noqa: E731
-    svg.text((L + W - R) / 2, 24, title, 15, "middle", "bold")
-    for e in range(0, y10 - 1, -1):
-        q = 10.0 ** e
-        svg.line(L, py(q), W - R, py(q), "#ddd")
-        svg.text(L - 6, py(q) + 4, ("%g%%" % (q * 100)), 11, "end")
-    for v in log_ticks(lo, hi):
-        svg.line(px(v), T, px(v), H - B, "#eee")
-        svg.text(px(v), H - B + 16, str(v), 11, "middle")
-    svg.line(L, H - B, W - R, H - B)
-    svg.line(L, T, L, H - B)
-    svg.text((L + W - R) / 2, H - 14, xlabel, 12, "middle")
-    svg.text(16, (T + H - B) / 2, "share of calls taking at least x", 12, "middle", rotate=-90)
-    for i, (lbl, h) in enumerate(series):
-        color = PALETTE[i % len(PALETTE)]
-        values = sorted(h.bins.items())
-        remaining = h.n
-        pts = []
-        prev_q = None
-        for (v, _approx), c in values:
-            q = remaining / h.n
-            if prev_q is not None:
-                pts.append((px(v), py(prev_q)))
-            pts.append((px(v), py(q)))
-            prev_q = q
-            remaining -= c
-        svg.path(pts, color)
-        last = pts[-1]
-        svg.add('<circle cx="%.1f" cy="%.1f" r="3.5" fill="%s"/>' % (last[0], last[1], color))
-        y = T + 18 + i * 20
-        svg.line(W - R + 12, y - 4, W - R + 32, y - 4, color, 3)
-        svg.text(W - R + 38, y, "%s: median %s, max %d" % (lbl, h.p(500), h.max), 11)
-    svg.save(path)
-    return True
-
-
-def plot_bars(path, title, rows, unit, target=None, target_label=None, xmax=None, log=False):
-    """rows: [(label, value, lo, hi)] horizontal bars with optional range
-    whiskers; log=True for values spanning decades."""
-    rows = [r for r in rows if r[1] is not None]
-    if not rows:
-        return False
-    W, L, R, T, B = 780, 190, 60, 40, 45
-    H = T + B + 34 * len(rows)
-    svg = Svg(W, H)
-    vmax = xmax or max(max(r[1], r[3] or 0) for r in rows) * 1.1
-    if log:
-        vmin = 10 ** math.floor(math.log10(max(1, min(r[1] for r in rows))))
-        px = lambda v: L + (math.log10(max(v, vmin)) - math.log10(vmin)) / \
-            (math.log10(vmax) - math.log10(vmin)) * (W - L - R)  # noqa: E731
-        ticks = log_ticks(vmin, vmax)
-    else:
-        px = lambda v: L + v / vmax * (W - L - R)  # noqa: E731
-        step = nice_step(vmax)
-        ticks = [k * step for k in range(int(vmax / step) + 1)]
-    svg.text(W / 2, 24, title, 15, "middle", "bold")
-    for v in ticks:
-        svg.line(px(v), T, px(v), H - B, "#eee")
-        svg.text(px(v), H - B + 16, ("%g" % v), 11, "middle")
-    for i, (lbl, val, lo, hi) in enumerate(rows):
-        y = T + 8 + i * 34
-        svg.rect(L, y, px(val) - L, 20, PALETTE[i % len(PALETTE)], opacity=0.85)
-        svg.text(L - 8, y + 15, lbl, 12, "end")
-        if lo is not None and hi is not None:
-            svg.line(px(lo), y + 10, px(hi), y + 10, "#111", 1.5)
-            svg.line(px(lo), y + 4, px(lo), y + 16, "#111", 1.5)
-            svg.line(px(hi), y + 4, px(hi), y + 16, "#111", 1.5)
-        svg.text(px(max(val, hi or 0)) + 6, y + 15,
-                 ("%.1f" % val) if isinstance(val, float) else str(val), 11)
-    if target is not None:
-        svg.line(px(target), T, px(target), H - B, "#d62728", 1.5, "5,4")
-        svg.text(px(target), T - 4, target_label or "target", 11, "middle", color="#d62728")
-    svg.line(L, H - B, W - R, H - B)
-    svg.text((L + W - R) / 2, H - 12, unit, 12, "middle")
-    svg.save(path)
-    return True
-
-
-# ---------------------------------------------------------------------------
-# Markdown helpers
-
-def table(head, rows, align=None):
-    out = ["| " + " | ".join(head) + " |"]
-    align = align or (["---"] + ["---:"] * (len(head) - 1))
-    out.append("| " + " | ".join(align) + " |")
-    for r in rows:
-        out.append("| " + " | ".join(str(c) for c in r) + " |")
-    return "\n".join(out)
-
-
-def fmt_pct(vals):
-    if not vals:
-        return "n/a"
-    return "%.1f" % (sum(vals) / len(vals))
-
-
-def fmt_range(vals):
-    if not vals:
-        return ""
-    return "%.1f–%.1f" % (min(vals), max(vals))
-
-
-def verdict(ok):
-    return "PASS" if ok else "MISS"
-
-
-def tool_version(cmd):
-    try:
-        out = subprocess.run(cmd, capture_output=True, text=True, timeout=10).stdout
-        return out.splitlines()[0].strip() if out else "unknown"
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
-
-
-# ---------------------------------------------------------------------------
-
-def lean_size(results, board):
-    """.text+.rodata of the lean row's core program (mk/bench.mk's `lean`), or None."""
-    if results is None:
-        return None
-    d = os.path.join(results, "size", BOARD_CPU.get(board, "cortex-m4"))
-    s = elf_sums(os.path.join(d, "cfg-lean-core.elf.nm"), os.path.join(d, "lib-cfg-lean.nm"))
-    return s[0] if s else None
-
-
-def key_numbers(logs, board, level, sizes, results=None, quick_log=False):
-    """The target rows: (metric, target, measured, verdict, nano, newlib, published)."""
-    full_name, quick_name = ("%s-sysheap-h%s" % (board, level), "%s-sysheap-h%s-quick" % (board, level))
-    main = logs.get(quick_name) if quick_log else (logs.get(full_name) or logs.get(quick_name))
-    nano = logs.get("%s-newlib-nano" % board)
-    full = logs.get("%s-newlib" % board)
-    rows = []
-
-    def stat(lg, alloc, op, heap="small", permille=None):
-        if lg is None:
-            return None
-        h = lg.merged(alloc, heap, op)
-        if not h.n:
-            return None
-        return h.max if permille is None else h.percentile(permille)[0]
-
-    def util(lg, alloc):
-        if lg is None:
-            return None
-        v = lg.util_pct(alloc)
-        return sum(v) / len(v) if v else None
-
-    for op in ("alloc", "free"):
-        m = stat(main, "sysheap", op)
-        rows.append(("worst-case %s (instructions)" % op, "≤ %d" % TARGETS[op],
-                     m, None if m is None else verdict(m <= TARGETS[op]),
-                     stat(nano, "newlib-nano", op), stat(full, "newlib", op), PUBLISHED[op]))
-    for op in ("alloc", "free"):
-        m = stat(main, "sysheap", op, permille=500)
-        t = TARGETS[op + "_median"]
-        rows.append(("median %s (instructions)" % op, "≤ %d" % t,
-                     m, None if m is None else verdict(m <= t),
-                     stat(nano, "newlib-nano", op, permille=500),
-                     stat(full, "newlib", op, permille=500), ""))
-    for op in ("alloc", "free"):
-        small = stat(main, "sysheap", op)
-        m = stat(main, "sysheap", op, heap="big")
-        limit = None if small is None else int(small * TARGETS["big_ratio"])
-        rows.append(("worst-case %s, big heap (instructions)" % op,
-                     "≤ %s" % ("n/a" if limit is None else limit), m,
-                     None if m is None or limit is None else verdict(m <= limit), None, None,
-                     "within %d %% of the small heap" % round((TARGETS["big_ratio"] - 1) * 100)))
-    u = util(main, "sysheap")
-    rows.append(("arena in use at first failure, realistic (%)", "≥ %.1f" % TARGETS["util"],
-                 None if u is None else round(u, 1),
-                 None if u is None else verdict(round(u, 1) >= TARGETS["util"]),
-                 None if util(nano, "newlib-nano") is None else round(util(nano, "newlib-nano"), 1),
-                 None if util(full, "newlib") is None else round(util(full, "newlib"), 1),
-                 PUBLISHED["util"]))
-    for cfg in ("core", "full"):
-        s = sizes.get(("cortex-m4", "sysheap", cfg, level))
-        n = sizes.get(("cortex-m4", "nano", cfg, level))
-        f_ = sizes.get(("cortex-m4", "newlib", cfg, level))
-        rows.append((SIZE_METRIC[cfg], "≤ %d" % TARGETS[cfg], s[0] if s else None,
-                     verdict(s[0] <= TARGETS[cfg]) if s else None,
-                     n[0] if n else None, f_[0] if f_ else None, PUBLISHED[cfg]))
-    lean = lean_size(results, board)
-    if lean is not None:
-        rows.append((SIZE_METRIC["lean"], "≤ %d" % TARGETS["lean"], lean,
-                     verdict(lean <= TARGETS["lean"]), None, None, ""))
-    return rows
+from heaplib.parse import (BOARD_CPU, CPU_NAMES, Hist, OPS, WORKLOADS, code_sizes, host_replay,
+    load_logs, mw, pv, readme_markers, tool_version)
+from heaplib.compute import (SIZE_METRIC, TARGETS, ceiling_rows, config_rows, default_settings,
+    effort_rows, granular_rows, hardening_rows, header_format_names, host_table, key_numbers,
+    mean, over, ratio, smallest_note)
+from heaplib.render import (config_table, fmt_pct, fmt_range, format_ceiling, hardening_table, na,
+    plot_bars, plot_ccdf, splice_readme, table, wrap_md)
 
 
 # What the targets table says after its misses: the measured trade-offs and
@@ -682,302 +59,6 @@ NEXT_STEPS = (
     "fewer descriptor fields), about a quarter of the core's flash today; (3) for the lean "
     "target, a build without the sampling loop's policy parameters and statistics."
 )
-
-
-SIZE_METRIC = {
-    "core": "flash, core: init, alloc, free (.text+.rodata, bytes)",
-    "full": "flash, + realloc, aligned alloc, stats, usable_size (bytes)",
-    "lean": "flash, core, lean: hardening 0, small headers (bytes)",
-}
-
-
-def na(v):
-    return "n/a" if v is None else v
-
-
-def mean(vals):
-    return sum(vals) / len(vals) if vals else None
-
-
-REPO = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
-
-
-def config_value_names(prefix, name_pattern):
-    """{value: NAME} from the `#define <prefix><NAME> <n>` lines of
-    include/sys_heap_config.h."""
-    names = {}
-    try:
-        with open(os.path.join(REPO, "include", "sys_heap_config.h")) as f:
-            for line in f:
-                m = re.match(r"#define\s+%s(%s)\s+(\d+)\b" % (prefix, name_pattern), line)
-                if m:
-                    names[m.group(2)] = m.group(1)
-    except OSError:
-        pass
-    return names
-
-
-def level_names():
-    """{level: NAME} of the hardening levels (the same lines mk/bench.mk
-    reads the levels from)."""
-    return config_value_names("SYS_HEAP_HARDENING_", "[A-Z_]+")
-
-
-def pv(h, permille):
-    """(value, approx) of a percentile; 1000 is the exact max."""
-    if permille >= 1000:
-        return (h.max, False)
-    return h.percentile(permille)
-
-
-def fmt_v(v):
-    return ("~%d" if v[1] else "%d") % v[0]
-
-
-def fmt_delta(a, b):
-    d = "%+d" % (a[0] - b[0])
-    return "~" + d if (a[1] or b[1]) else d
-
-
-def mw(h):
-    """"median / worst" of a histogram."""
-    return "%s / %d" % (h.p(500), h.max) if h.n else "n/a"
-
-
-def over(lg, alloc):
-    """The O line of an allocator on the utilisation arena."""
-    if lg is None:
-        return None
-    return lg.over.get((alloc, int(lg.cfg.get("util", 36864))))
-
-
-def ratio(pair):
-    """Smallest arena over peak live, from an M line's (peak, arena)."""
-    return "%.3f" % (pair[1] / pair[0]) if pair and pair[0] and pair[1] else "n/a"
-
-
-def hardening_rows(logs, board, levels):
-    """One dict per level: names, the per-block bytes the firmware was
-    compiled with and measured, and the alloc/free median and worst case
-    over the small-heap timing workloads, with their increase over level 0."""
-    names = level_names()
-    base = logs.get("%s-sysheap-h0" % board)
-    base_h = {op: base.merged("sysheap", "small", op) for op in ("alloc", "free")} if base else {}
-    base_o = over(base, "sysheap")
-    rows = []
-    for lvl in levels:
-        lg = logs.get("%s-sysheap-h%s" % (board, lvl))
-        if lg is None:
-            continue
-        o = over(lg, "sysheap")
-        r = {"level": lvl, "name": names.get(lvl, "?"), "log": lg, "ok": lg.ok,
-             "prefix": lg.cfg.get("block_prefix"), "tail": lg.cfg.get("block_tail"),
-             "per_block": int(o["per_block"]) if o else None,
-             "min_block": int(o["min_block"]) if o else None,
-             "header": int(base_o["per_block"]) if base_o else None,
-             "mean_block": mean(lg.block_overhead("sysheap")),
-             "util": mean(lg.util_pct("sysheap")),
-             "run": "%s rounds, %d KiB heap" % (lg.cfg.get("rounds", "?"),
-                                                int(lg.cfg.get("small", 0)) // 1024)}
-        for op in ("alloc", "free"):
-            h = lg.merged("sysheap", "small", op)
-            r[op] = h
-            b = base_h.get(op)
-            if h.n and b is not None and b.n:
-                r[op + "_extra"] = "%s / %s" % (fmt_delta(pv(h, 500), pv(b, 500)),
-                                                fmt_delta(pv(h, 1000), pv(b, 1000)))
-            else:
-                r[op + "_extra"] = "n/a"
-        if r["prefix"] is not None and r["tail"] is not None:
-            r["extra_bytes"] = int(r["prefix"]) + int(r["tail"])
-        else:
-            r["extra_bytes"] = None
-        rows.append(r)
-    return rows
-
-
-def hardening_table(rows, readme=False):
-    out = []
-    for r in rows:
-        extra = ("%d (%s + %s)" % (r["extra_bytes"], r["prefix"], r["tail"])
-                 if r["extra_bytes"] is not None else "n/a")
-        cells = ["%s%s" % (r["level"], "" if r["ok"] else " (run failed)"), r["name"], extra,
-                 na(r["per_block"])]
-        if not readme:
-            cells.append("%.1f" % r["mean_block"] if r["mean_block"] is not None else "n/a")
-        cells += [mw(r["alloc"]), mw(r["free"]), r["alloc_extra"], r["free_extra"]]
-        if not readme:
-            cells.append(r["run"])
-        out.append(cells)
-    head = ["level", "name", "extra bytes per block (prefix + tail)",
-            "bytes per block, measured (header + prefix + tail)"]
-    if not readme:
-        head.append("mean bytes per live block, realistic")
-    head += ["alloc median / worst", "free median / worst", "alloc extra over level 0",
-             "free extra over level 0"]
-    if not readme:
-        head.append("timing run")
-    align = ["---", "---"] + ["---:"] * (len(head) - 2 - (0 if readme else 1)) + \
-        ([] if readme else ["---"])
-    return table(head, out, align)
-
-
-def granular_rows(lg, trace_names):
-    """The ordinary heap and each granular (DMA) heap of the default-level
-    firmware: memory at the first failure, smallest arenas, per-block
-    bytes and the realistic workload's timings."""
-    rows = []
-    if lg is None:
-        return rows
-    allocs = ["sysheap"] + sorted({a for a in lg.util if re.match(r"sysheap-g\d+$", a)},
-                                  key=lambda a: int(a[len("sysheap-g"):]))
-    for alloc in allocs:
-        g = re.match(r"sysheap-g(\d+)$", alloc)
-        o = over(lg, alloc)
-        r = {"alloc": alloc, "granule": int(g.group(1)) if g else None,
-             "label": ("granule %s" % g.group(1)) if g else "ordinary",
-             "util": lg.util_pct(alloc), "mean_block": mean(lg.block_overhead(alloc)),
-             "per_block": o["per_block"] if o else "n/a", "min_block": o["min_block"] if o else "n/a",
-             "fixed": int(o["arena"]) - int(o["max_single"]) if o else "n/a",
-             "arena": {wl: lg.arena.get((alloc, wl))
-                       for wl in ["realistic"] + ["trace:" + t for t in trace_names]},
-             "alloc_h": lg.merged(alloc, "small", "alloc", ["realistic"]),
-             "free_h": lg.merged(alloc, "small", "free", ["realistic"])}
-        rows.append(r)
-    return rows
-
-
-def effort_rows(lg, trace_names):
-    rows = []
-    for name in ("sysheap-fast", "sysheap-default", "sysheap-fit"):
-        if lg is None:
-            break
-        h = lg.merged(name, "small", "alloc")
-        hr = lg.merged(name, "small", "alloc", ["realistic"])
-        rows.append({"name": name.replace("sysheap-", "").upper(), "all": h, "realistic": hr,
-                     "util": lg.util_pct(name),
-                     "arena": [ratio(lg.arena.get((name, wl)))
-                               for wl in ["realistic"] + ["trace:" + t for t in trace_names]]})
-    return rows
-
-
-# The options a configuration row may change, as the firmware's CFG line
-# names them, and their macros in include/sys_heap_config.h.
-CFG_OPTIONS = [("header_format", "SYS_HEAP_HEADER_FORMAT"), ("alloc_loops", "SYS_HEAP_ALLOC_LOOPS"),
-               ("stats", "SYS_HEAP_STATS"), ("hardening", "SYS_HEAP_HARDENING"),
-               ("fit_loops", "SYS_HEAP_FIT_LOOPS"), ("optimize_speed", "SYS_HEAP_OPTIMIZE_SPEED"),
-               ("alloc_best_fit", "SYS_HEAP_ALLOC_BEST_FIT")]
-
-
-def header_format_names():
-    """{value: NAME} of the header formats (SYS_HEAP_HEADER_<NAME>)."""
-    return config_value_names("SYS_HEAP_HEADER_", "AUTO|SMALL|BIG")
-
-
-def cfg_setting(key, value):
-    """An option's value as the firmware printed it; the header format by
-    its name (SYS_HEAP_HEADER_<NAME>)."""
-    if key == "header_format":
-        return header_format_names().get(value, value)
-    return value
-
-
-def config_rows(logs, board, names, results):
-    """One dict per configuration row (mk/bench.mk's BENCH_CFG_ROWS, in that
-    order): its firmware's settings and numbers and its code size. The
-    first row is the reference the others are labelled and compared
-    against."""
-    cpu = BOARD_CPU.get(board, "cortex-m4")
-    rows = []
-    for name in names:
-        lg = logs.get("%s-sysheap-cfg-%s" % (board, name))
-        d = os.path.join(results, "size", cpu)
-        lib_nm = os.path.join(d, "lib-cfg-%s.nm" % name)
-        size = {g: elf_sums(os.path.join(d, "cfg-%s-%s.elf.nm" % (name, g)), lib_nm)
-                for g in ("core", "full")}
-        o = over(lg, "sysheap")
-        r = {"name": name, "log": lg, "ok": lg is not None and lg.ok,
-             "cfg": lg.cfg if lg else {},
-             "alloc": lg.merged("sysheap", "small", "alloc") if lg else Hist(),
-             "free": lg.merged("sysheap", "small", "free") if lg else Hist(),
-             "util": mean(lg.util_pct("sysheap")) if lg else None,
-             "seeds": lg.cfg.get("seeds") if lg else None,
-             "per_block": int(o["per_block"]) if o else None,
-             "max_single": int(o["max_single"]) if o else None,
-             "fixed": int(o["arena"]) - int(o["max_single"]) if o else None,
-             "core": size["core"][0] if size["core"] else None,
-             "full": size["full"][0] if size["full"] else None}
-        rows.append(r)
-    base = rows[0] if rows else None
-    for r in rows:
-        if r is base:
-            r["changed"] = []
-        else:
-            r["changed"] = ["%s=%s" % (macro, cfg_setting(key, r["cfg"].get(key, "?")))
-                            for key, macro in CFG_OPTIONS
-                            if r["cfg"].get(key) != base["cfg"].get(key)]
-        r["label"] = "default" if r is base else (", ".join(r["changed"]) or
-                                                  "%s (no option differs from default)" % r["name"])
-    return rows
-
-
-def with_delta(v, b, fmt="%d", dfmt="%+d"):
-    """A row's value, with its difference from the reference row's."""
-    if v is None:
-        return "n/a"
-    if b is None:
-        return fmt % v
-    return (fmt + " (" + dfmt + ")") % (v, v - b)
-
-
-def config_table(rows, readme=False):
-    """The trade-off table: the first row absolute, the others with their
-    difference from it in brackets (docs), or plain (README)."""
-    base = rows[0] if rows else None
-    out = []
-    for r in rows:
-        ref = base if (r is not base and not readme) else None
-
-        def hv(key, permille, _r=r, _ref=ref):
-            h = _r[key]
-            if not h.n:
-                return "n/a"
-            v = pv(h, permille)
-            if _ref is None or not _ref[key].n:
-                return fmt_v(v)
-            return "%s (%s)" % (fmt_v(v), fmt_delta(v, pv(_ref[key], permille)))
-
-        def num(key, fmt="%d", dfmt="%+d", _r=r, _ref=ref):
-            return with_delta(_r[key], _ref[key] if _ref else None, fmt, dfmt)
-
-        label = r["label"] + ("" if r["ok"] else " (run failed)")
-        if readme:
-            out.append([label, hv("alloc", 1000), hv("free", 1000), num("core"), num("full")])
-        else:
-            out.append([label, hv("alloc", 500), hv("alloc", 1000), hv("free", 500),
-                        hv("free", 1000), num("util", "%.1f", "%+.1f"), num("per_block"),
-                        num("fixed"), num("core"), num("full")])
-    if readme:
-        return table(["configuration", "alloc worst", "free worst", "flash core", "flash full"], out,
-                     ["---"] + ["---:"] * 4)
-    return table(["configuration", "alloc median", "alloc worst", "free median", "free worst",
-                  "in use at first failure (%)", "bytes per block", "fixed overhead of a 36 KiB heap",
-                  "flash core", "flash full"], out, ["---"] + ["---:"] * 9)
-
-
-def default_settings(base):
-    """The reference row's options, as macros."""
-    return ", ".join("%s=%s" % (macro, cfg_setting(key, base["cfg"].get(key, "?")))
-                     for key, macro in CFG_OPTIONS[:4])
-
-
-def smallest_note(cfgs):
-    """The row with the least flash (full), as a clause."""
-    sized = [r for r in cfgs if r["full"] is not None]
-    if not sized:
-        return ""
-    r = min(sized, key=lambda x: x["full"])
-    return ". The smallest code is that of %s" % r["label"]
 
 
 def config_notes(cfgs, main_log, efforts, sizes, level, problems):
@@ -1054,40 +135,6 @@ def config_notes(cfgs, main_log, efforts, sizes, level, problems):
                          "(the full program still calls it), and the heap keeps no free, "
                          "allocated or peak counts." % r["label"])
     return notes
-
-
-README_BEGIN = "<!-- bench-summary:begin -->"
-README_END = "<!-- bench-summary:end -->"
-
-
-def readme_markers(text):
-    """Error message, or None when the markers are there once each, in order."""
-    b, e = text.count(README_BEGIN), text.count(README_END)
-    if b != 1 or e != 1:
-        return "expected one %s and one %s line, found %d and %d" % (README_BEGIN, README_END, b, e)
-    if text.index(README_BEGIN) > text.index(README_END):
-        return "%s comes after %s" % (README_END, README_BEGIN)
-    return None
-
-
-def splice_readme(path, lines):
-    """Replace what is between the markers; the markers stay. Returns an
-    error message, or None."""
-    try:
-        with open(path) as f:
-            text = f.read()
-    except OSError as e:
-        return "cannot read %s: %s" % (path, e)
-    err = readme_markers(text)
-    if err:
-        return "%s: %s" % (path, err)
-    head = text[:text.index(README_BEGIN) + len(README_BEGIN)]
-    tail = text[text.index(README_END):]
-    new = head + "\n" + "\n".join(lines).strip("\n") + "\n" + tail
-    if new != text:
-        with open(path, "w") as f:
-            f.write(new)
-    return None
 
 
 def quick(args):
@@ -1242,20 +289,6 @@ def readme_summary(args, logs, rows, hard, gran, efforts, trace_names, main_log,
     return wrap_md(out)
 
 
-def wrap_md(lines, width=78):
-    """Wrap prose and bullets as the rest of the README is; tables, comments
-    and headings stay as they are."""
-    out = []
-    for line in lines:
-        if not line or line.startswith(("|", "<!--", "#")) or len(line) <= width:
-            out.append(line)
-            continue
-        bullet = line.startswith("- ")
-        out += textwrap.wrap(line, width, subsequent_indent="  " if bullet else "",
-                             break_long_words=False, break_on_hyphens=False)
-    return out
-
-
 def packing_ceiling(w, ceil, own, main_log, o):
     """Memory efficiency's packing-ceiling table: sys_heap measured, then
     the ideal packer per block format (ceiling_rows)."""
@@ -1292,61 +325,64 @@ def packing_ceiling(w, ceil, own, main_log, o):
     w("")
 
 
-def full_report(args):
-    logs = load_logs(args.results)
-    board, level = args.board, args.default_level
-    levels = args.levels.split() or sorted(
-        {re.match(r".*-sysheap-h(\d+)$", n).group(1) for n in logs
-         if re.match(r"%s-sysheap-h\d+$" % re.escape(board), n)}, key=int)
-    if level not in levels:
-        levels.append(level)
-    sizes = code_sizes(args.results, levels, level)
-    main_log = logs.get("%s-sysheap-h%s" % (board, level))
-    nano = logs.get("%s-newlib-nano" % board)
-    full = logs.get("%s-newlib" % board)
+def report_inputs(args):
+    """What every section reads (the logs, sizes, traces and the problems
+    found so far, in one namespace), and the page's head."""
+    rep = argparse.Namespace(args=args)
+    rep.logs = load_logs(args.results)
+    rep.board, rep.level = args.board, args.default_level
+    rep.levels = args.levels.split() or sorted(
+        {re.match(r".*-sysheap-h(\d+)$", n).group(1) for n in rep.logs
+         if re.match(r"%s-sysheap-h\d+$" % re.escape(rep.board), n)}, key=int)
+    if rep.level not in rep.levels:
+        rep.levels.append(rep.level)
+    rep.sizes = code_sizes(args.results, rep.levels, rep.level)
+    rep.main_log = rep.logs.get("%s-sysheap-h%s" % (rep.board, rep.level))
+    rep.nano = rep.logs.get("%s-newlib-nano" % rep.board)
+    rep.full = rep.logs.get("%s-newlib" % rep.board)
     traces = sorted(glob.glob(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
                                            "bench", "traces", "*.trace")))
-    trace_info = {}
+    rep.trace_info = {}
     for p in traces:
         ops, comments, cs = tracetool.parse(p)
         name = os.path.basename(p)[:-6]
         src = [c[len("# source: "):] for c in comments if c.startswith("# source: ")]
-        trace_info[name] = (tracetool.stats(ops), src[0] if src else "")
+        rep.trace_info[name] = (tracetool.stats(ops), src[0] if src else "")
     os.makedirs(args.docs, exist_ok=True)
-    md = []
-    problems = []
-    expected = ["%s-sysheap-h%s" % (board, lvl) for lvl in levels] + \
-        ["%s-newlib-nano" % board, "%s-newlib" % board] + \
+    rep.md = []
+    rep.problems = []
+    expected = ["%s-sysheap-h%s" % (rep.board, lvl) for lvl in rep.levels] + \
+        ["%s-newlib-nano" % rep.board, "%s-newlib" % rep.board] + \
         ["%s-%s" % (b, v) for b in ("microbit", "mps2-an385", "mps2-an505")
-         for v in ("sysheap-h%s-quick" % level, "newlib-nano-quick")] + \
-        ["%s-sysheap-cfg-%s" % (board, c) for c in args.configs.split()]
+         for v in ("sysheap-h%s-quick" % rep.level, "newlib-nano-quick")] + \
+        ["%s-sysheap-cfg-%s" % (rep.board, c) for c in args.configs.split()]
     for name in expected:
-        if name not in logs:
-            problems.append("`%s`: no result: its firmware did not build or did not run "
+        if name not in rep.logs:
+            rep.problems.append("`%s`: no result: its firmware did not build or did not run "
                             "(see the make output)." % name)
-    ceil = ceiling_rows(args.results)
-    main_over = over(main_log, "sysheap")
-    own_ceil = format_ceiling(ceil, main_over)
-    if own_ceil is None:
-        problems.append("`host-ceiling`: no packing ceiling for sys_heap's block format: "
+    rep.ceil = ceiling_rows(args.results)
+    rep.main_over = over(rep.main_log, "sysheap")
+    rep.own_ceil = format_ceiling(rep.ceil, rep.main_over)
+    if rep.own_ceil is None:
+        rep.problems.append("`host-ceiling`: no packing ceiling for sys_heap's block format: "
                         "bench_ceiling did not run or the headline firmware has no O line "
                         "(see the make output).")
-    for name, lg in sorted(logs.items()):
+    for name, lg in sorted(rep.logs.items()):
         if not lg.ok:
-            problems.append("`%s`: the run did not finish (%s%s). Results after the fault are "
+            rep.problems.append("`%s`: the run did not finish (%s%s). Results after the fault are "
                             "missing; its other numbers are shown." % (
                                 name, lg.fault or "exit status %s" % lg.runfail,
                                 "; " + "; ".join(lg.errors) if lg.errors else ""))
         else:
             for e in lg.errors:
-                problems.append("`%s`: %s" % (name, e))
+                rep.problems.append("`%s`: %s" % (name, e))
         for (a, h, wl), r in sorted(lg.runs.items()):
             if r.get("corrupt") == "1":
-                problems.append("`%s`: %s on the %s heap, workload %s: a block's marker bytes or "
+                rep.problems.append("`%s`: %s on the %s heap, workload %s: a block's marker bytes or "
                                 "the heap's structure were wrong (its timings are left out)."
                                 % (name, a, h, wl))
 
-    w = md.append
+    w = rep.md.append
     w("# Benchmarks")
     w("")
     w("<!-- Generated by `make bench` (tools/bench_report.py). Do not edit: every number and "
@@ -1359,7 +395,7 @@ def full_report(args):
       "shipped with the toolchain) on the same board, and glibc's malloc on the host.")
     w("")
     w("- Toolchain: %s, `-Os`, default configuration unless a table says otherwise "
-      "(SYS_HEAP_HARDENING=%s)." % (tool_version(["arm-none-eabi-gcc", "--version"]), level))
+      "(SYS_HEAP_HARDENING=%s)." % (tool_version(["arm-none-eabi-gcc", "--version"]), rep.level))
     w("- Emulator: %s, `-icount %s`." % (tool_version(["qemu-system-arm", "--version"]), args.icount))
     if args.elapsed is not None:
         w("- `make bench` took %d s on this machine (%d CPUs)." % (args.elapsed, os.cpu_count() or 0))
@@ -1373,34 +409,38 @@ def full_report(args):
       "the traces verify and replay cleanly, a tampered trace is refused). mk/bench.mk has the "
       "knobs; docs/benchmarks.md is rewritten by every `make bench`.")
     w("")
-    if problems:
+    if rep.problems:
         w("## Problems found by this run")
         w("")
-        for p in problems:
+        for p in rep.problems:
             w("- " + p)
         w("")
+    return rep
 
-    # ---- targets
+
+def section_targets(rep):
+    w = rep.md.append
+    # targets
     w("## Targets (Cortex-M4, mps2-an386)")
     w("")
     w("The measured column is libsysheap; worst cases are over the realistic workload and every "
       "adversarial workload. PASS/MISS is information, not a test. Published figures are quoted "
       "from their authors' or the issue's measurements and were **not** run here.")
     w("")
-    rows = key_numbers(logs, board, level, sizes, args.results)
+    rep.rows = key_numbers(rep.logs, rep.board, rep.level, rep.sizes, rep.args.results)
     w(table(["metric", "target", "sys_heap", "", "newlib-nano", "newlib", "published (not measured here)"],
-            [[r[0], r[1], na(r[2]), na(r[3]), na(r[4]), na(r[5]), r[6]] for r in rows],
+            [[r[0], r[1], na(r[2]), na(r[3]), na(r[4]), na(r[5]), r[6]] for r in rep.rows],
             ["---", "---:", "---:", "---", "---:", "---:", "---"]))
     w("")
-    if own_ceil is not None:
+    if rep.own_ceil is not None:
         w("Ceiling of the arena in use at first failure for %d-byte headers in %d-byte units on "
           "this workload, measured on an ideal packer that never fragments (*Packing ceiling* "
-          "in *Memory efficiency*): %s %%." % (own_ceil["hdr"], own_ceil["unit"],
-                                              fmt_pct(own_ceil["ceiling"])))
+          "in *Memory efficiency*): %s %%." % (rep.own_ceil["hdr"], rep.own_ceil["unit"],
+                                              fmt_pct(rep.own_ceil["ceiling"])))
         w("")
 
     misses = []
-    for r in rows:
+    for r in rep.rows:
         if r[3] != "MISS" or r[2] is None:
             continue
         goal = float(r[1].split()[-1])
@@ -1413,7 +453,10 @@ def full_report(args):
         w(NEXT_STEPS)
         w("")
 
-    # ---- calibration
+
+def section_calibration(rep):
+    w = rep.md.append
+    # calibration
     w("## Method")
     w("")
     w("Each call is timed by `bench_call()` (bench/fw/timed_call.S): read the counter, `blx` the "
@@ -1431,7 +474,7 @@ def full_report(args):
       "under gdb, and the counts must be equal.")
     w("")
     cal_rows = []
-    for name, lg in sorted(logs.items()):
+    for name, lg in sorted(rep.logs.items()):
         if lg.cal:
             c = lg.cal
             cal_rows.append([name, lg.cfg.get("cpu", ""), c.get("timer"),
@@ -1461,7 +504,10 @@ def full_report(args):
       "silent.")
     w("")
 
-    # ---- per-op tables
+
+def section_per_op_tables(rep):
+    w = rep.md.append
+    # per-op tables
     w("## Time per operation (Cortex-M4, small heap)")
     w("")
     w("Instructions per call, all timing workloads together. The plots show the whole "
@@ -1469,7 +515,7 @@ def full_report(args):
       "instructions (log-log), ending in a dot at the worst case.")
     w("")
     trows = []
-    for lg, alloc in ((main_log, "sysheap"), (nano, "newlib-nano"), (full, "newlib")):
+    for lg, alloc in ((rep.main_log, "sysheap"), (rep.nano, "newlib-nano"), (rep.full, "newlib")):
         if lg is None:
             continue
         for op in OPS:
@@ -1487,7 +533,7 @@ def full_report(args):
     w("")
     wrows = []
     for wl in WORKLOADS:
-        for lg, alloc in ((main_log, "sysheap"), (nano, "newlib-nano"), (full, "newlib")):
+        for lg, alloc in ((rep.main_log, "sysheap"), (rep.nano, "newlib-nano"), (rep.full, "newlib")):
             if lg is None:
                 continue
             cells = []
@@ -1501,35 +547,41 @@ def full_report(args):
     w(table(["workload", "allocator"] + OPS, wrows, ["---", "---"] + ["---:"] * 4))
     w("")
 
-    # ---- efforts
+
+def section_efforts(rep):
+    w = rep.md.append
+    # efforts
     w("## Search effort (sys_heap_alloc_effort)")
     w("")
     w("`SYS_HEAP_EFFORT_FAST` takes the first bucket that must fit; `DEFAULT` samples "
       "SYS_HEAP_ALLOC_LOOPS entries (%s) of the bucket that may fit; `FIT` samples "
       "SYS_HEAP_FIT_LOOPS (%s). Cortex-M4, small heap, default hardening. Utilisation is the mean "
       "over %s seeds; smallest arenas are multiples of the workload's peak live (requested) bytes."
-      % (main_log.cfg.get("alloc_loops", "?") if main_log else "?",
-         main_log.cfg.get("fit_loops", "?") if main_log else "?",
-         main_log.cfg.get("seeds", "?") if main_log else "?"))
+      % (rep.main_log.cfg.get("alloc_loops", "?") if rep.main_log else "?",
+         rep.main_log.cfg.get("fit_loops", "?") if rep.main_log else "?",
+         rep.main_log.cfg.get("seeds", "?") if rep.main_log else "?"))
     w("")
-    trace_names = sorted(trace_info)
-    efforts = effort_rows(main_log, trace_names)
+    rep.trace_names = sorted(rep.trace_info)
+    rep.efforts = effort_rows(rep.main_log, rep.trace_names)
     erows = [[e["name"], e["all"].p(500) if e["all"].n else "n/a",
               e["realistic"].p(500) if e["realistic"].n else "n/a",
               e["all"].max if e["all"].n else "n/a", fmt_pct(e["util"])] + e["arena"]
-             for e in efforts]
+             for e in rep.efforts]
     w(table(["effort", "alloc median (all)", "alloc median (realistic)", "alloc worst",
              "in use at first failure (%)", "smallest arena, realistic"] +
-            ["smallest arena, %s" % t for t in trace_names], erows,
-            ["---"] + ["---:"] * (5 + len(trace_names))))
+            ["smallest arena, %s" % t for t in rep.trace_names], erows,
+            ["---"] + ["---:"] * (5 + len(rep.trace_names))))
     w("")
 
-    # ---- hardening levels
-    hard = hardening_rows(logs, board, levels)
-    for r in hard:
+
+def section_hardening_levels(rep):
+    w = rep.md.append
+    # hardening levels
+    rep.hard = hardening_rows(rep.logs, rep.board, rep.levels)
+    for r in rep.hard:
         if r["extra_bytes"] is not None and r["per_block"] is not None and r["header"] is not None \
                 and r["per_block"] != r["header"] + r["extra_bytes"]:
-            problems.append("level %s: a block measures %d bytes over its request, but the "
+            rep.problems.append("level %s: a block measures %d bytes over its request, but the "
                             "firmware was compiled with a %d-byte header (measured at level 0) "
                             "+ %s + %s bytes of prefix and tail." % (
                                 r["level"], r["per_block"], r["header"], r["prefix"], r["tail"]))
@@ -1548,20 +600,20 @@ def full_report(args):
       "the first failed allocation in the 36 KiB arena (mean over the seeds). Extra "
       "instructions are the level's median and worst case minus level 0's.")
     w("")
-    w(hardening_table(hard))
+    w(hardening_table(rep.hard))
     w("")
-    short = sorted({r["run"] for r in hard} - {r["run"] for r in hard if r["level"] == level})
+    short = sorted({r["run"] for r in rep.hard} - {r["run"] for r in rep.hard if r["level"] == rep.level})
     if short:
         w("Levels that poison or validate on every call are O(block) or O(heap) by design; their "
           "firmware runs a shorter workload (%s, against %s for the others), so their medians "
           "and worst cases are over that run, and level 4's grow with the heap." % (
-              "; ".join(short), next((r["run"] for r in hard if r["level"] == level), "?")))
+              "; ".join(short), next((r["run"] for r in rep.hard if r["level"] == rep.level), "?")))
         w("")
     w("Every operation per level (max with the median in brackets), utilisation and code size:")
     w("")
     hrows = []
-    for lvl in levels:
-        lg = logs.get("%s-sysheap-h%s" % (board, lvl))
+    for lvl in rep.levels:
+        lg = rep.logs.get("%s-sysheap-h%s" % (rep.board, lvl))
         if lg is None:
             continue
         cells = [lvl]
@@ -1569,8 +621,8 @@ def full_report(args):
             h = lg.merged("sysheap", "small", op)
             cells.append("%d (%s)" % (h.max, h.p(500)) if h.n else "n/a")
         cells.append(fmt_pct(lg.util_pct("sysheap")))
-        s = sizes.get(("cortex-m4", "sysheap", "core", lvl))
-        s2 = sizes.get(("cortex-m4", "sysheap", "full", lvl))
+        s = rep.sizes.get(("cortex-m4", "sysheap", "core", lvl))
+        s2 = rep.sizes.get(("cortex-m4", "sysheap", "full", lvl))
         cells.append(s[0] if s else "n/a")
         cells.append(s2[0] if s2 else "n/a")
         cells.append("%s rounds, %d KiB; big: %d KiB, %s rounds%s; %s seeds" % (
@@ -1587,10 +639,13 @@ def full_report(args):
     w("![hardening levels](bench-hardening.svg)")
     w("")
 
-    # ---- configuration trade-offs
-    cfgs = config_rows(logs, board, args.configs.split(), args.results)
-    if cfgs:
-        base = cfgs[0]
+
+def section_configuration_trade_offs(rep):
+    w = rep.md.append
+    # configuration trade-offs
+    rep.cfgs = config_rows(rep.logs, rep.board, rep.args.configs.split(), rep.args.results)
+    if rep.cfgs:
+        base = rep.cfgs[0]
         w("## Configuration trade-offs")
         w("")
         w("What the compile-time options of include/sys_heap_config.h trade, measured. Each row is "
@@ -1602,35 +657,38 @@ def full_report(args):
           "%s seeds); *bytes per block* and *fixed overhead* as in *Memory efficiency*; flash (.text+.rodata) of "
           "the core and full programs of *Code size*. In brackets: the difference from the "
           "default row." % (
-              default_settings(base), smallest_note(cfgs),
+              default_settings(base), smallest_note(rep.cfgs),
               int(base["cfg"].get("small", 0)) // 1024 if base["cfg"] else "?",
               base["seeds"] or "?"))
         w("")
-        w(config_table(cfgs))
+        w(config_table(rep.cfgs))
         w("")
-        for note in config_notes(cfgs, main_log, efforts, sizes, level, problems):
+        for note in config_notes(rep.cfgs, rep.main_log, rep.efforts, rep.sizes, rep.level, rep.problems):
             w("- " + note)
         w("")
 
-    # ---- header formats
+
+def section_header_formats(rep):
+    w = rep.md.append
+    # header formats
     w("## Header formats")
     w("")
     w("A heap under 256 KiB gets 4-byte chunk headers, a larger one 8-byte headers (default "
       "`SYS_HEAP_HEADER_AUTO`). Same workloads on a %d KiB and a %d KiB heap, default hardening, "
-      "max (median)." % (int(main_log.cfg.get("small", 0)) // 1024 if main_log else 0,
-                         int(main_log.cfg.get("big", 0)) // 1024 if main_log else 0))
+      "max (median)." % (int(rep.main_log.cfg.get("small", 0)) // 1024 if rep.main_log else 0,
+                         int(rep.main_log.cfg.get("big", 0)) // 1024 if rep.main_log else 0))
     w("")
     frows = []
     for heap in ("small", "big"):
-        if main_log is None:
+        if rep.main_log is None:
             break
         cells = [heap]
         for op in OPS:
-            h = main_log.merged("sysheap", heap, op)
+            h = rep.main_log.merged("sysheap", heap, op)
             cells.append("%d (%s)" % (h.max, h.p(500)) if h.n else "n/a")
-        bad = [wl for (a, hp, wl), r in main_log.runs.items()
+        bad = [wl for (a, hp, wl), r in rep.main_log.runs.items()
                if a == "sysheap" and hp == heap and r.get("corrupt") == "1"]
-        missing = [wl for wl in WORKLOADS if ("sysheap", heap, wl) not in main_log.runs]
+        missing = [wl for wl in WORKLOADS if ("sysheap", heap, wl) not in rep.main_log.runs]
         note = []
         if bad:
             note.append("corrupt: " + ", ".join(sorted(bad)))
@@ -1641,7 +699,10 @@ def full_report(args):
     w(table(["heap"] + OPS + ["notes"], frows, ["---"] + ["---:"] * 4 + ["---"]))
     w("")
 
-    # ---- memory efficiency
+
+def section_memory_efficiency(rep):
+    w = rep.md.append
+    # memory efficiency
     w("## Memory efficiency")
     w("")
     w("**In use at first failure**: the realistic workload on a fixed 36 KiB arena runs until an "
@@ -1655,9 +716,9 @@ def full_report(args):
       "firmware.")
     w("")
     mrows = []
-    util_plot = []
-    for lg, alloc in ((main_log, "sysheap"), (main_log, "sysheap-fast"), (main_log, "sysheap-fit"),
-                      (nano, "newlib-nano"), (full, "newlib")):
+    rep.util_plot = []
+    for lg, alloc in ((rep.main_log, "sysheap"), (rep.main_log, "sysheap-fast"), (rep.main_log, "sysheap-fit"),
+                      (rep.nano, "newlib-nano"), (rep.full, "newlib")):
         if lg is None:
             continue
         u = lg.util_pct(alloc)
@@ -1669,7 +730,7 @@ def full_report(args):
                       o["min_block"] if o else "n/a",
                       int(o["arena"]) - int(o["max_single"]) if o else "n/a"])
         if u:
-            util_plot.append((alloc, sum(u) / len(u), min(u), max(u)))
+            rep.util_plot.append((alloc, sum(u) / len(u), min(u), max(u)))
     w(table(["allocator", "in use at first failure (%)", "range over seeds",
              "smallest arena / peak live", "bytes per block", "mean bytes per live block, realistic",
              "smallest block", "fixed overhead of a 36 KiB heap"], mrows,
@@ -1684,10 +745,13 @@ def full_report(args):
     w("")
     w("![utilisation](bench-utilisation.svg)")
     w("")
-    packing_ceiling(w, ceil, own_ceil, main_log, main_over)
+    packing_ceiling(w, rep.ceil, rep.own_ceil, rep.main_log, rep.main_over)
 
-    # ---- DMA heaps
-    gran = granular_rows(main_log, trace_names)
+
+def section_dma_heaps(rep):
+    w = rep.md.append
+    # DMA heaps
+    rep.gran = granular_rows(rep.main_log, rep.trace_names)
     w("## DMA heaps (granule)")
     w("")
     w("A heap formatted by `sys_heap_init_with()` with `.granule = 32` or `64` (a data-cache line) "
@@ -1697,11 +761,11 @@ def full_report(args):
       "(mps2-an386, 32-bit layout, hardening level %s) on the same realistic workload with the "
       "same seeds: utilisation at the first failure in the 36 KiB arena, the smallest arena as a "
       "multiple of peak live bytes, the bytes a block costs over its request, and the realistic "
-      "workload's instructions per call." % level)
+      "workload's instructions per call." % rep.level)
     w("")
-    base = gran[0] if gran and gran[0]["granule"] is None else None
+    base = rep.gran[0] if rep.gran and rep.gran[0]["granule"] is None else None
     grows = []
-    for r in gran:
+    for r in rep.gran:
         u = mean(r["util"])
         a = r["arena"].get("realistic")
         cells = [r["label"], fmt_pct(r["util"]), fmt_range(r["util"])]
@@ -1726,20 +790,23 @@ def full_report(args):
     w("")
     w("Smallest arena / peak live on the recorded traces, same firmware:")
     w("")
-    w(table(["heap", "realistic"] + trace_names,
+    w(table(["heap", "realistic"] + rep.trace_names,
             [[r["label"]] + [ratio(r["arena"].get(wl)) for wl in
-                             ["realistic"] + ["trace:" + t for t in trace_names]] for r in gran]))
+                             ["realistic"] + ["trace:" + t for t in rep.trace_names]] for r in rep.gran]))
     w("")
     w("At this level a block of *n* bytes on a granular heap takes a line for its header plus "
       "*n* rounded up to whole lines; on the ordinary heap it takes *n* plus its header, "
       "rounded up to 8 bytes.")
     w("")
-    for r in gran:
+    for r in rep.gran:
         u = r["util"]
         if u and r["granule"] is not None:
-            util_plot.append(("sysheap granule %d" % r["granule"], sum(u) / len(u), min(u), max(u)))
+            rep.util_plot.append(("sysheap granule %d" % r["granule"], sum(u) / len(u), min(u), max(u)))
 
-    # ---- code size
+
+def section_code_size(rep):
+    w = rep.md.append
+    # code size
     w("## Code size")
     w("")
     w("Minimal programs (bench/fw/size_prog.c) that reference exactly one configuration, linked "
@@ -1752,29 +819,32 @@ def full_report(args):
     crows = []
     for cpu in CPU_NAMES:
         cells = [CPU_NAMES[cpu]]
-        for lvl in levels:
+        for lvl in rep.levels:
             for cfg in ("core", "full"):
-                s = sizes.get((cpu, "sysheap", cfg, lvl))
+                s = rep.sizes.get((cpu, "sysheap", cfg, lvl))
                 cells.append(s[0] if s else "n/a")
         for base in ("nano", "newlib"):
             for cfg in ("core", "full"):
-                s = sizes.get((cpu, base, cfg, level))
+                s = rep.sizes.get((cpu, base, cfg, rep.level))
                 cells.append(s[0] if s else "n/a")
         crows.append(cells)
     head = ["CPU"]
-    for lvl in levels:
+    for lvl in rep.levels:
         head += ["h%s core" % lvl, "h%s full" % lvl]
     head += ["newlib-nano core", "newlib-nano full", "newlib core", "newlib full"]
     w(table(head, crows))
     w("")
     w("(h*N* = SYS_HEAP_HARDENING level *N*; the default is %s. Flash is .text+.rodata; "
       "the library's .rodata, where it has any, is noted: %s.)" % (
-          level, ", ".join("%s h%s %s rodata %d" % (CPU_NAMES[k[0]], k[3], k[2], v[1])
-                           for k, v in sorted(sizes.items()) if v and k[1] == "sysheap" and v[1])
+          rep.level, ", ".join("%s h%s %s rodata %d" % (CPU_NAMES[k[0]], k[3], k[2], v[1])
+                           for k, v in sorted(rep.sizes.items()) if v and k[1] == "sysheap" and v[1])
           or "none"))
     w("")
 
-    # ---- per CPU
+
+def section_per_cpu(rep):
+    w = rep.md.append
+    # per CPU
     w("## Per CPU")
     w("")
     w("Worst case and median over the small-heap timing workloads, default configuration, in "
@@ -1783,10 +853,10 @@ def full_report(args):
       "adversarial workloads.")
     w("")
     prow = []
-    for b in ["microbit", "mps2-an385", board, "mps2-an505"]:
+    for b in ["microbit", "mps2-an385", rep.board, "mps2-an505"]:
         cpu = BOARD_CPU.get(b, "")
-        s_lg = logs.get("%s-sysheap-h%s-quick" % (b, level)) if b != board else main_log
-        n_lg = logs.get("%s-newlib-nano-quick" % b) if b != board else nano
+        s_lg = rep.logs.get("%s-sysheap-h%s-quick" % (b, rep.level)) if b != rep.board else rep.main_log
+        n_lg = rep.logs.get("%s-newlib-nano-quick" % b) if b != rep.board else rep.nano
         cells = [CPU_NAMES.get(cpu, cpu), b]
         for lg, alloc in ((s_lg, "sysheap"), (n_lg, "newlib-nano")):
             for op in ("alloc", "free"):
@@ -1797,7 +867,10 @@ def full_report(args):
              "newlib-nano free"], prow, ["---", "---"] + ["---:"] * 4))
     w("")
 
-    # ---- traces
+
+def section_traces(rep):
+    w = rep.md.append
+    # traces
     w("## Traces")
     w("")
     w("Allocation traces recorded from real programs (bench/traces/README.md has the format and "
@@ -1808,16 +881,16 @@ def full_report(args):
       "timed), memalign as aligned_alloc.")
     w("")
     rrows = []
-    for t in trace_names:
-        st, src = trace_info[t]
+    for t in rep.trace_names:
+        st, src = rep.trace_info[t]
         rrows.append([t, src, st["ops"], st["ids"], st["peak"], "%d–%d" % (st["min"], st["max"])])
     w(table(["trace", "recorded from", "ops", "ids", "peak live bytes", "sizes"], rrows,
             ["---", "---", "---:", "---:", "---:", "---:"]))
     w("")
-    host_arena = host_replay(args.results)
+    host_arena = host_replay(rep.args.results)
     trows2 = []
-    for t in trace_names:
-        for lg, alloc in ((main_log, "sysheap"), (nano, "newlib-nano"), (full, "newlib")):
+    for t in rep.trace_names:
+        for lg, alloc in ((rep.main_log, "sysheap"), (rep.nano, "newlib-nano"), (rep.full, "newlib")):
             if lg is None:
                 continue
             cells = [t, alloc]
@@ -1838,7 +911,10 @@ def full_report(args):
             ["---", "---"] + ["---:"] * 5 + ["---"]))
     w("")
 
-    # ---- host
+
+def section_host(rep):
+    w = rep.md.append
+    # host
     w("## Host (x86-64, callgrind)")
     w("")
     w("The same workloads and traces on the host, sys_heap (`-O2`, 16-byte alignment, 8-byte "
@@ -1848,8 +924,8 @@ def full_report(args):
       "that empty the heap after each run. Not comparable with the Cortex-M counts above.")
     w("")
     hrows2 = []
-    host = host_table(args.results)
-    for wl in WORKLOADS + ["trace:" + t for t in trace_names]:
+    host = host_table(rep.args.results)
+    for wl in WORKLOADS + ["trace:" + t for t in rep.trace_names]:
         cells = [wl]
         for op in OPS:
             for alloc in ("sysheap", "glibc"):
@@ -1862,19 +938,22 @@ def full_report(args):
     w(table(head, hrows2))
     w("")
 
-    # ---- everything
+
+def section_everything(rep):
+    w = rep.md.append
+    # everything
     w("## All sys_heap timings")
     w("")
     w("<details><summary>Every hardening level, heap size, workload and operation "
       "(Cortex-M4, instructions)</summary>")
     w("")
     drows = []
-    for lvl in levels:
-        lg = logs.get("%s-sysheap-h%s" % (board, lvl))
+    for lvl in rep.levels:
+        lg = rep.logs.get("%s-sysheap-h%s" % (rep.board, lvl))
         if lg is None:
             continue
         for heap in ("small", "big"):
-            for wl in WORKLOADS + ["trace:" + t for t in trace_names]:
+            for wl in WORKLOADS + ["trace:" + t for t in rep.trace_names]:
                 for op in OPS:
                     h = lg.hist.get(("sysheap", heap, wl, op))
                     if h is None or not h.n:
@@ -1891,72 +970,94 @@ def full_report(args):
     w("</details>")
     w("")
 
-    # ---- plots
-    if main_log is not None:
+
+def section_plots(rep):
+    """The plots, the README block and the console summary; the exit status."""
+    if rep.main_log is not None:
         for op in ("alloc", "free"):
-            series = [("sys_heap", main_log.merged("sysheap", "small", op))]
+            series = [("sys_heap", rep.main_log.merged("sysheap", "small", op))]
             if op == "alloc":
-                series += [("sys_heap FAST", main_log.merged("sysheap-fast", "small", op)),
-                           ("sys_heap FIT", main_log.merged("sysheap-fit", "small", op))]
-            if nano:
-                series.append(("newlib-nano", nano.merged("newlib-nano", "small", op)))
-            if full:
-                series.append(("newlib", full.merged("newlib", "small", op)))
-            plot_ccdf(os.path.join(args.docs, "bench-latency-%s.svg" % op),
+                series += [("sys_heap FAST", rep.main_log.merged("sysheap-fast", "small", op)),
+                           ("sys_heap FIT", rep.main_log.merged("sysheap-fit", "small", op))]
+            if rep.nano:
+                series.append(("newlib-nano", rep.nano.merged("newlib-nano", "small", op)))
+            if rep.full:
+                series.append(("newlib", rep.full.merged("newlib", "small", op)))
+            plot_ccdf(os.path.join(rep.args.docs, "bench-latency-%s.svg" % op),
                       "%s: instructions per call, Cortex-M4, small heap, all workloads" % op,
                       series, "instructions per call (log scale)")
-    plot_bars(os.path.join(args.docs, "bench-utilisation.svg"),
+    plot_bars(os.path.join(rep.args.docs, "bench-utilisation.svg"),
               "Arena in use at the first failed allocation (36 KiB, realistic, 8 seeds)",
-              util_plot, "% of the arena holding requested bytes (bar: mean, whisker: seed range)",
+              rep.util_plot, "% of the arena holding requested bytes (bar: mean, whisker: seed range)",
               TARGETS["util"], "target %.0f%%" % TARGETS["util"], 100)
     lvl_rows = []
-    for lvl in levels:
-        lg = logs.get("%s-sysheap-h%s" % (board, lvl))
+    for lvl in rep.levels:
+        lg = rep.logs.get("%s-sysheap-h%s" % (rep.board, lvl))
         if lg is None:
             continue
         for op in ("alloc", "free"):
             h = lg.merged("sysheap", "small", op)
             if h.n:
                 lvl_rows.append(("level %s %s" % (lvl, op), h.max, None, None))
-    plot_bars(os.path.join(args.docs, "bench-hardening.svg"),
+    plot_bars(os.path.join(rep.args.docs, "bench-hardening.svg"),
               "Worst-case instructions per call by hardening level (Cortex-M4)", lvl_rows,
               "instructions, worst case over all workloads (log scale)", log=True)
 
-    with open(os.path.join(args.docs, "benchmarks.md"), "w") as f:
-        f.write("\n".join(md) + "\n")
+    with open(os.path.join(rep.args.docs, "benchmarks.md"), "w") as f:
+        f.write("\n".join(rep.md) + "\n")
 
-    if args.readme:
-        err = splice_readme(args.readme, readme_summary(
-            args, logs, rows, hard, gran, efforts, trace_names, main_log, nano, cfgs))
+    if rep.args.readme:
+        err = splice_readme(rep.args.readme, readme_summary(
+            rep.args, rep.logs, rep.rows, rep.hard, rep.gran, rep.efforts, rep.trace_names, rep.main_log, rep.nano, rep.cfgs))
         if err:
-            problems.append("README summary not written: " + err)
+            rep.problems.append("README summary not written: " + err)
 
     # The console summary.
     print("bench: wrote %s/benchmarks.md and its plots%s" % (
-        args.docs, " and the summary in %s" % args.readme if args.readme else ""))
+        rep.args.docs, " and the summary in %s" % rep.args.readme if rep.args.readme else ""))
     print("%-46s %8s %10s %6s %12s %8s" % ("", "target", "sys_heap", "", "newlib-nano", "newlib"))
-    for r in rows:
+    for r in rep.rows:
         print("%-46s %8s %10s %6s %12s %8s" % (r[0], r[1], na(r[2]), na(r[3]) if r[3] else "",
                                                  na(r[4]), na(r[5])))
-    for r in hard:
+    for r in rep.hard:
         print("hardening %s %-7s +%s bytes per block; alloc %s, free %s (median / worst); "
               "over level 0: alloc %s, free %s" % (
                   r["level"], r["name"], na(r["extra_bytes"]), mw(r["alloc"]), mw(r["free"]),
                   r["alloc_extra"], r["free_extra"]))
-    for r in cfgs:
+    for r in rep.cfgs:
         print("config %-45s alloc %s, free %s (median / worst); %s %% in use; flash %s / %s" % (
             r["label"], mw(r["alloc"]), mw(r["free"]),
             "n/a" if r["util"] is None else "%.1f" % r["util"], na(r["core"]), na(r["full"])))
-    for r in gran:
+    for r in rep.gran:
         print("%-10s in use at first failure %s %%, smallest arena %s x peak live, %s bytes per "
               "live block" % (r["label"], fmt_pct(r["util"]), ratio(r["arena"].get("realistic")),
                               "%.1f" % r["mean_block"] if r["mean_block"] is not None else "n/a"))
-    for r in ceil:
+    for r in rep.ceil:
         print("packing ceiling round_up(n + %d, %d): %s %% in use at first failure, ceiling %s %%"
               % (r["hdr"], r["unit"], fmt_pct(r["util"]), fmt_pct(r["ceiling"])))
-    for p in problems:
+    for p in rep.problems:
         print("PROBLEM: " + re.sub(r"`", "", p))
-    return 1 if problems else 0
+    return 1 if rep.problems else 0
+
+
+def full_report(args):
+    rep = report_inputs(args)
+    for section in (section_targets,
+                    section_calibration,
+                    section_per_op_tables,
+                    section_efforts,
+                    section_hardening_levels,
+                    section_configuration_trade_offs,
+                    section_header_formats,
+                    section_memory_efficiency,
+                    section_dma_heaps,
+                    section_code_size,
+                    section_per_cpu,
+                    section_traces,
+                    section_host,
+                    section_everything):
+        section(rep)
+    return section_plots(rep)
 
 
 if __name__ == "__main__":

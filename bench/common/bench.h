@@ -121,6 +121,10 @@ struct bench_run {
 	size_t footprint_at_fail; /* ... taking this many bytes (0: unknown) */
 	size_t fail_request;     /* the request that failed first */
 	uint32_t checksum;       /* trace replay: FNV-1a of the ops */
+	/* Trace replay: called after every op (index i), untimed; NULL: none.
+	 * The heap-sizing oracle (bench/host/oracle.c) watches the heap here. */
+	void (*after_op)(struct bench_run *r, uint32_t i, void *ctx);
+	void *after_op_ctx;
 };
 
 void run_begin(struct bench_run *r, struct bench_allocator *A, struct bench_hist *hist);

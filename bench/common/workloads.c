@@ -635,6 +635,9 @@ void wl_trace(struct bench_run *r, const struct bench_trace *tr, struct bench_sl
 			r->corrupt = true;
 			break;
 		}
+		if (r->after_op != NULL) {
+			r->after_op(r, i, r->after_op_ctx);
+		}
 	}
 	drain(r, tslots, tr->ids);
 }

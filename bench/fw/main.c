@@ -9,6 +9,7 @@
  * It calibrates the counter, runs the suite (bench/common/suite.c) and
  * prints one line per result for tools/bench_report.py. The default
  * level's build also runs the search efforts and granular (DMA) heaps.
+ * BENCH_TRACES_ONLY times only the traces (tools/heapsize's call counts).
  * BENCH_QUICK runs only the small-heap timings of plain sys_heap_alloc,
  * for bench-quick. The configuration trade-off builds (mk/bench.mk,
  * BENCH_CFG_ROWS) are other levels' builds without the big heap
@@ -93,6 +94,12 @@ static void sysheap_suite(void)
 	struct bench_allocator A;
 
 	sysheap_allocator(&A, "sysheap", BENCH_SYSHEAP_PLAIN);
+#if defined(BENCH_TRACES_ONLY)
+	/* The heap-sizing oracle (mk/oracle.mk): its recorded trace, timed,
+	 * on a heap of the recorded firmware's size, and nothing else. */
+	suite_traces(&A, "small", small_arena, BENCH_SMALL_BYTES, TRACES);
+	return;
+#endif
 	suite_overhead(&A, small_arena, BENCH_UTIL_BYTES);
 	suite_timing(&A, "small", small_arena, BENCH_SMALL_BYTES, BENCH_ROUNDS, true);
 #if !defined(BENCH_QUICK)

@@ -44,6 +44,55 @@ def wait_listening(port, proc, seconds):
     return False
 
 
+def gdb_session(machine, elf, console_file, timeout, gdb, gdb_args, env=None):
+    """Run `elf` in qemu-system-arm halted (-S) with its gdbstub on a free
+    local port, connect gdb in batch mode with `gdb_args`, then let the
+    firmware run to its end. Returns (gdb transcript, problems): QEMU's
+    gdbstub never listening, a gdb or firmware timeout, an exit status
+    other than 0. QEMU is killed whatever happens."""
+    problems, gdb_out, qemu = [], "", None
+    for attempt in range(3):  # the port may be taken between probe and bind
+        port = free_port()
+        qemu = subprocess.Popen(
+            ["qemu-system-arm", "-M", machine, "-nographic", "-monitor", "none",
+             "-serial", "null", "-semihosting-config", "enable=on,target=native",
+             "-kernel", elf, "-S", "-gdb", f"tcp:127.0.0.1:{port}"],
+            stdin=subprocess.DEVNULL, stdout=console_file, stderr=subprocess.STDOUT,
+            start_new_session=True)
+        if wait_listening(port, qemu, 10):
+            break
+        qemu.kill()
+        qemu.wait()
+        qemu = None
+    try:
+        if qemu is None:
+            problems.append("QEMU's gdbstub never listened")
+            return gdb_out, problems
+        cmd = [gdb, "-nx", "-batch",
+               "-ex", "set pagination off", "-ex", "set confirm off",
+               "-ex", f"file {elf}",
+               "-ex", f"target remote 127.0.0.1:{port}"] + gdb_args
+        try:
+            r = subprocess.run(cmd, env=env, stdin=subprocess.DEVNULL,
+                               capture_output=True, text=True, timeout=timeout)
+            gdb_out = r.stdout + r.stderr
+        except subprocess.TimeoutExpired as e:
+            gdb_out = (e.stdout or b"").decode(errors="replace") if isinstance(
+                e.stdout, bytes) else (e.stdout or "")
+            problems.append(f"gdb timed out after {timeout:.0f}s")
+        try:
+            status = qemu.wait(timeout=timeout)
+            if status != 0:
+                problems.append(f"QEMU exit status {status}, expected 0")
+        except subprocess.TimeoutExpired:
+            problems.append("the firmware did not finish after gdb detached")
+    finally:
+        if qemu is not None and qemu.poll() is None:
+            os.killpg(qemu.pid, signal.SIGKILL)
+            qemu.wait()
+    return gdb_out, problems
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -59,52 +108,12 @@ def main():
     log = args.log or tempfile.mktemp(suffix=".log")
     console = log + ".console"
     start = time.monotonic()
-    problems = []
-    gdb_out = ""
-    qemu = None
     with open(console, "w") as console_file:
-        for attempt in range(3):  # the port may be taken between probe and bind
-            port = free_port()
-            qemu = subprocess.Popen(
-                ["qemu-system-arm", "-M", args.machine, "-nographic", "-monitor", "none",
-                 "-serial", "null", "-semihosting-config", "enable=on,target=native",
-                 "-kernel", args.elf, "-S", "-gdb", f"tcp:127.0.0.1:{port}"],
-                stdin=subprocess.DEVNULL, stdout=console_file, stderr=subprocess.STDOUT,
-                start_new_session=True)
-            if wait_listening(port, qemu, 10):
-                break
-            qemu.kill()
-            qemu.wait()
-            qemu = None
-        try:
-            if qemu is None:
-                problems.append("QEMU's gdbstub never listened")
-            else:
-                env = dict(os.environ, SYSHEAP_CONSOLE=console, SYSHEAP_HEAPS=args.heaps)
-                cmd = [args.gdb, "-nx", "-batch",
-                       "-ex", "set pagination off", "-ex", "set confirm off",
-                       "-ex", f"file {args.elf}",
-                       "-ex", f"target remote 127.0.0.1:{port}",
-                       "-ex", f"source {ROOT}/tools/gdb/sysheap.py",
-                       "-x", f"{ROOT}/tests/tools/gdb_check.py"]
-                try:
-                    r = subprocess.run(cmd, env=env, stdin=subprocess.DEVNULL,
-                                       capture_output=True, text=True, timeout=args.timeout)
-                    gdb_out = r.stdout + r.stderr
-                except subprocess.TimeoutExpired as e:
-                    gdb_out = (e.stdout or b"").decode(errors="replace") if isinstance(
-                        e.stdout, bytes) else (e.stdout or "")
-                    problems.append(f"gdb timed out after {args.timeout:.0f}s")
-                try:
-                    status = qemu.wait(timeout=args.timeout)
-                    if status != 0:
-                        problems.append(f"QEMU exit status {status}, expected 0")
-                except subprocess.TimeoutExpired:
-                    problems.append("the firmware did not finish after gdb detached")
-        finally:
-            if qemu is not None and qemu.poll() is None:
-                os.killpg(qemu.pid, signal.SIGKILL)
-                qemu.wait()
+        gdb_out, problems = gdb_session(
+            args.machine, args.elf, console_file, args.timeout, args.gdb,
+            ["-ex", f"source {ROOT}/tools/gdb/sysheap.py",
+             "-x", f"{ROOT}/tests/tools/gdb_check.py"],
+            dict(os.environ, SYSHEAP_CONSOLE=console, SYSHEAP_HEAPS=args.heaps))
 
     with open(console, encoding="utf-8", errors="replace") as f:
         console_text = f.read()

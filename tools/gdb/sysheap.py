@@ -14,6 +14,11 @@
 #                                     the structural checks of
 #                                     sys_heap_validate(), in Python: OK, or
 #                                     the first violation
+#     sysheap record <recorder> <file>
+#                                     the unflushed bytes of a
+#                                     `struct sys_heap_recorder`
+#                                     (include/sys_heap_record.h) written to
+#                                     file, for tools/heapsize
 #
 # A heap is named by its registry name (app_heap), by any expression of type
 # `struct sys_heap` or `struct sys_heap *` (&my_heap, ctx->heap), or by an
@@ -504,7 +509,36 @@ checked.)"""
             print(f"sysheap validate {h.label()}: VIOLATION: {problem}")
 
 
+class SysheapRecord(SysheapSubcommand):
+    """Save a recorder's log for tools/heapsize.
+Usage: sysheap record RECORDER FILE
+RECORDER is an expression of type `struct sys_heap_recorder` (or a pointer
+to one). Writes its buffer's `used` bytes to FILE: a whole log when the
+recorder has no flush callback (it keeps the first records and counts the
+rest in `lost`), else what has not been flushed yet."""
+
+    def __init__(self):
+        super().__init__("record")
+
+    def run(self, t, arg):
+        words = gdb.string_to_argv(arg)
+        if len(words) != 2:
+            raise SysheapError("usage: sysheap record RECORDER FILE")
+        rec = gdb.parse_and_eval(words[0])
+        if rec.type.strip_typedefs().code == gdb.TYPE_CODE_PTR:
+            rec = rec.dereference()
+        if rec.type.strip_typedefs().tag != "sys_heap_recorder":
+            raise SysheapError(f"{words[0]} is not a struct sys_heap_recorder")
+        used, lost = int(rec["used"]), int(rec["lost"])
+        data = t.read(int(rec["buf"]), used) if used else b""
+        with open(words[1], "wb") as f:
+            f.write(data)
+        print(f"sysheap record: {used} bytes, {int(rec['records'])} calls recorded, "
+              f"{lost} lost -> {words[1]}" + (" (INCOMPLETE: calls were lost)" if lost else ""))
+
+
 SysheapCommand()
 SysheapList()
 SysheapDump()
 SysheapValidate()
+SysheapRecord()
