@@ -173,6 +173,27 @@ void sys_heap_caps_free(void *mem);
 int sys_heap_caps_get_stats(uint32_t caps, struct sys_memory_stats *total);
 /** @} */
 
+/** @name malloc over regions (the libc glue, docs/regions.md)
+ *  Build the library and its libc glue with -DSYS_HEAP_LIBC_REGIONS=1 and
+ *  malloc, free, realloc, new and printf's buffers draw from the system
+ *  heap first, then from every SYS_HEAP_REGION_DEFINE() region in rank
+ *  order (never from a reserve); free and realloc accept a pointer from
+ *  any of them. A moving realloc keeps the ::SYS_HEAP_CAPS_PROPERTIES
+ *  bits of the block's region.
+ *  @{ */
+#ifndef SYS_HEAP_LIBC_REGIONS
+#define SYS_HEAP_LIBC_REGIONS 0
+#endif
+/** The system heap's capabilities as a region. */
+#ifndef SYS_HEAP_LIBC_SYSTEM_CAPS
+#define SYS_HEAP_LIBC_SYSTEM_CAPS SYS_HEAP_CAP_FAST
+#endif
+/** The system heap's rank: 0, and added first, so first among equals. */
+#ifndef SYS_HEAP_LIBC_SYSTEM_RANK
+#define SYS_HEAP_LIBC_SYSTEM_RANK 0u
+#endif
+/** @} */
+
 /** @cond INTERNAL */
 /* What ld/sysheap_registry.ld gathers between __sysheap_regions_start and
  * __sysheap_regions_end. */
