@@ -58,3 +58,54 @@ test-regions: deps $(REGIONS_ELF)
 		$(REGIONS_ELF) || status=1; \
 	sh tests/regions/check_map.sh $(REGIONS_ELF).map $(REGIONS_GLUE) || status=1; \
 	exit $$status
+
+# ---- make bench-regions ---------------------------------------------------------
+# Multi-heap alloc/free instructions on Cortex-M4 (QEMU -icount, as `make
+# bench`), one heap against 2 and 4 regions over the same arena
+# (bench/fw/regions_main.c), and the code size of the multi-heap objects
+# and of the glue over regions; tools/bench_regions.py writes
+# docs/bench-regions.md. `make bench` runs it. The default library is
+# measured: the regions code is linked only because this firmware uses it.
+
+REGIONS_BENCH_DIR  := $(BUILD)/bench-regions
+REGIONS_BENCH_SRCS := bench/fw/regions_main.c bench/fw/timer.c bench/fw/syscalls_bench.c \
+	bench/fw/timed_call.S bench/fw/calib.S $(sort $(wildcard bench/common/*.c)) \
+	bench/adapters/alloc_sysheap.c bench/adapters/alloc_regions.c \
+	boards/common/startup.c boards/common/fault.c boards/common/semihosting.c \
+	boards/common/syscalls.c
+REGIONS_BENCH_OBJS := $(patsubst %,$(REGIONS_BENCH_DIR)/obj/%.o,$(basename $(REGIONS_BENCH_SRCS)))
+REGIONS_BENCH_ELF  := $(REGIONS_BENCH_DIR)/regions-bench.elf
+REGIONS_BENCH_LOG  := $(REGIONS_BENCH_DIR)/regions-bench.log
+REGIONS_BENCH_CFLAGS = $(call target_flags,$(REGIONS_CPU)) -Iinclude -Iboards/common -Ibench/common \
+	-Ibench/adapters -Ibench/fw $(CONFIG_DEFS) $(filter-out -DBOARD_STDOUT_BUFFER=%,$($(REGIONS_BOARD)_DEFS)) \
+	-DBOARD_NAME=\"$(REGIONS_BOARD)\" -DBENCH_CPU=\"$(REGIONS_CPU)\" -DBENCH_QEMU -DBENCH_UNIT_INSN \
+	-DBENCH_ALLOC_SYSHEAP -DBENCH_TRACES=0 -std=c11 $(WARN) -MMD -MP
+
+$(REGIONS_BENCH_DIR)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(TARGET_CC) $(REGIONS_BENCH_CFLAGS) -c $< -o $@
+$(REGIONS_BENCH_DIR)/obj/%.o: %.S
+	@mkdir -p $(@D)
+	$(TARGET_CC) $(call target_flags,$(REGIONS_CPU)) -c $< -o $@
+-include $(REGIONS_BENCH_OBJS:.o=.d)
+
+$(REGIONS_BENCH_ELF): $(REGIONS_BENCH_OBJS) $(BUILD)/$(REGIONS_CPU)/libsysheap.a \
+		$($(REGIONS_BOARD)_LDSCRIPT) boards/common/cortexm.ld
+	$(TARGET_CC) $(call target_flags,$(REGIONS_CPU)) --specs=nano.specs -nostartfiles \
+		-Wl,--gc-sections -Wl,-z,start-stop-gc -Wl,--orphan-handling=warn -Wl,--fatal-warnings \
+		-Lboards/common -Lld -T $($(REGIONS_BOARD)_LDSCRIPT) -Wl,-Map=$@.map \
+		$(filter %.o %.a,$^) -lgcc -o $@
+
+$(REGIONS_BENCH_LOG): $(REGIONS_BENCH_ELF) tools/qemu_run.sh
+	@sh tools/qemu_run.sh -q -t $(BENCH_TIMEOUT) -i $(BENCH_ICOUNT) -L "END status=0" \
+		-l $@.tmp $($(REGIONS_BOARD)_QEMU) $< && mv $@.tmp $@
+
+.PHONY: bench-regions
+bench-regions: deps $(REGIONS_BENCH_LOG) $(BUILD)/$(REGIONS_CPU)/libsysheap.a regions-libs \
+		$(BUILD)/$(REGIONS_CPU)/libsysheap_libc_nano.a
+	@$(PYTHON) tools/bench_regions.py --log $(REGIONS_BENCH_LOG) --size "$(TARGET_SIZE)" \
+		--multi-objs "$(addprefix $(BUILD)/$(REGIONS_CPU)/obj/,multi/multi_heap.o multi/regions.o multi/regions_default.o)" \
+		--glue $(BUILD)/$(REGIONS_CPU)/libc-nano/glue/malloc.o \
+		--glue-regions $(REGIONS_DIR)/$(REGIONS_CPU)/libc-nano/glue/malloc.o \
+		--out docs/bench-regions.md
+bench: bench-regions
