@@ -17,7 +17,11 @@ REGIONS_CPU   := $($(REGIONS_BOARD)_CPU)
 REGIONS_DEFS  := -DSYS_HEAP_LIBC_REGIONS=1
 REGIONS_GLUE  := $(REGIONS_DIR)/$(REGIONS_CPU)/libsysheap_libc_nano.a
 REGIONS_LIB   := $(REGIONS_DIR)/$(REGIONS_CPU)/libsysheap.a
-REGIONS_SRCS  := tests/regions/regions_fw.c tests/regions/regions_new.cpp tests/harness.c \
+# The portable part (the capability API over SYS_HEAP_REGION_DEFINE()
+# regions), built for the host too; the firmware adds malloc, new, printf.
+REGIONS_PORTABLE_SRCS := tests/regions/main.c tests/regions/regions_defs.c \
+	tests/regions/regions_caps.c tests/harness.c
+REGIONS_SRCS  := $(REGIONS_PORTABLE_SRCS) tests/regions/regions_libc.c tests/regions/regions_new.cpp \
 	$(addprefix boards/common/,startup.c fault.c semihosting.c syscalls.c)
 REGIONS_OBJS  := $(patsubst %,$(REGIONS_DIR)/fw/%.o,$(basename $(REGIONS_SRCS)))
 REGIONS_ELF   := $(REGIONS_DIR)/regions.elf
@@ -50,10 +54,22 @@ $(REGIONS_ELF): $(REGIONS_OBJS) $(REGIONS_GLUE) $(REGIONS_LIB) tests/regions/mem
 		-Lboards/common -Lld -T tests/regions/memory.ld -T sysheap_libc.ld -Wl,-Map=$@.map \
 		$(filter %.o %.a,$^) -o $@
 
+# The host program: the portable part and the library's sources, under
+# ASan and UBSan, with the registry fragment (tests/host_registry.ld).
+REGIONS_HOST := $(REGIONS_DIR)/host/regions_host
+$(REGIONS_HOST): $(REGIONS_PORTABLE_SRCS) $(wildcard tests/regions/*.h) $(LIB_SRCS) $(LIB_HDRS) \
+		$(HOST_BOARD_SRCS) boards/host/fatal_host.c $(TEST_HOST_LDSCRIPT) ld/sysheap_registry.ld
+	@mkdir -p $(@D)
+	$(HOST_CC) -std=c11 $(WARN) -Iinclude -Isrc/core -Itests -Itests/regions $(CONFIG_DEFS) \
+		-O1 -g $(TEST_SANITIZE) $(filter %.c,$(filter-out src/core/fatal_trap.c,$^)) \
+		$(TEST_HOST_LDFLAGS) -o $@
+
 TEST_TARGETS += test-regions
 .PHONY: test-regions
-test-regions: deps $(REGIONS_ELF)
+test-regions: deps $(REGIONS_ELF) $(REGIONS_HOST)
 	@status=0; \
+	echo "-- $(REGIONS_HOST)"; \
+	$(REGIONS_HOST) >$(REGIONS_DIR)/host.log 2>&1 || status=1; grep -E "FAIL|passed" $(REGIONS_DIR)/host.log; \
 	sh tools/qemu_run.sh -q -s -t 120 -l $(REGIONS_DIR)/regions.log $($(REGIONS_BOARD)_QEMU) \
 		$(REGIONS_ELF) || status=1; \
 	sh tests/regions/check_map.sh $(REGIONS_ELF).map $(REGIONS_GLUE) || status=1; \
