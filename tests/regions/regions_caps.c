@@ -146,6 +146,8 @@ void test_caps_placement(void)
 	void *d = sys_heap_caps_aligned_alloc(SYS_HEAP_CAP_DMA | SYS_HEAP_CAP_NOCACHE, 1024u, 100u);
 
 	CHECK(a != NULL && region_rank_of(a) == region_rank_of_heap(&dma) && IN_SSRAM3(a));
+	/* The granular heap's blocks start on its granule. */
+	CHECK(((uintptr_t)a & (DMA_GRANULE - 1u)) == 0u);
 	CHECK(b != NULL && region_rank_of(b) == region_rank_of_heap(&ext) && IN_PSRAM(b));
 	/* FAST: the best-ranked FAST region, the system heap when it is one. */
 	CHECK(c != NULL && region_rank_of(c) == 0);

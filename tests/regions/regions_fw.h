@@ -7,7 +7,8 @@
  *   rank  region  memory (firmware)  capabilities
  *   0     system  PSRAM              FAST (the libc system heap; firmware only)
  *   +0    tcm     SSRAM2             FAST
- *   +1    dma     SSRAM3             DMA | NOCACHE, 8 KiB reserved for DMA
+ *   +1    dma     SSRAM3             DMA | NOCACHE, 8 KiB reserved for DMA,
+ *                                    32-byte granule (SYS_HEAP_DEFINE_GRANULAR)
  *   +2    ext     PSRAM              EXTERNAL | DMA
  */
 #ifndef TESTS_REGIONS_FW_H
@@ -26,6 +27,7 @@ extern "C" {
 #define TCM_BYTES (32u * 1024u)
 #define DMA_BYTES (32u * 1024u)
 #define DMA_RESERVE (8u * 1024u)
+#define DMA_GRANULE 32u
 #define EXT_BYTES (96u * 1024u)
 #define SYSTEM_BYTES (48u * 1024u)
 /* A capability no region has. */
