@@ -125,3 +125,5 @@ bench-regions: deps $(REGIONS_BENCH_LOG) $(BUILD)/$(REGIONS_CPU)/libsysheap.a re
 		--glue-regions $(REGIONS_DIR)/$(REGIONS_CPU)/libc-nano/glue/malloc.o \
 		--out docs/bench-regions.md
 bench: bench-regions
+# make test builds the benchmark firmware too, so it cannot rot unseen.
+test-regions: $(REGIONS_BENCH_ELF)

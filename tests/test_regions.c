@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "sys_heap_caps.h"
+#include "sys_heap_define.h"
 #include "sys_heap_lock.h"
 #include "tests.h"
 /* Zephyr's include path, as Zephyr code spells it. */
@@ -335,6 +336,36 @@ static void regions_rank_and_reserve(void)
 	CHECK(sys_heap_regions_validate(&set));
 }
 
+/* A request of exactly the bytes above a reserve passes the first look,
+ * but its header would eat into the reserve: refused, the region's free
+ * bytes as before, and DMA requests still get the reserve. */
+static void regions_reserve_edge(void)
+{
+	struct sys_heap_regions set;
+
+	format_heaps();
+	sys_heap_regions_init(&set);
+	CHECK_EQ(sys_heap_regions_add(&set, &region_desc[1]), 0);
+	size_t reserve = region_desc[1].reserve_bytes;
+	size_t before = heap_stats(&heaps[1]).free_bytes;
+	void *big = sys_heap_regions_alloc(&set, 0u, 0u, before - reserve - 256u);
+
+	CHECK(big != NULL);
+	size_t above = heap_stats(&heaps[1]).free_bytes - reserve;
+
+	CHECK(above > 0u && above < 256u);
+	CHECK(sys_heap_regions_alloc(&set, 0u, 0u, above) == NULL);
+	CHECK(sys_heap_regions_alloc(&set, 0u, 64u, above) == NULL);
+	CHECK_EQ(heap_stats(&heaps[1]).free_bytes - reserve, above);
+	void *dma = sys_heap_regions_alloc(&set, SYS_HEAP_CAP_DMA, 0u, above);
+
+	CHECK(dma != NULL);
+	sys_heap_regions_free(&set, dma);
+	sys_heap_regions_free(&set, big);
+	CHECK_EQ(heap_stats(&heaps[1]).free_bytes, before);
+	CHECK(sys_heap_regions_validate(&set));
+}
+
 static void regions_caps_placement(void)
 {
 	struct sys_heap_regions set;
@@ -400,6 +431,52 @@ static void regions_caps_placement(void)
 	CHECK_EQ(sys_heap_regions_stats(&set, 0u, &after), 0);
 	CHECK_EQ(after.allocated_bytes, 0u);
 	CHECK(sys_heap_regions_validate(&set));
+}
+
+/* ---- the default set ------------------------------------------------------ */
+
+/* A compile-time region, so the default set (built from the registry on
+ * first use) has one: a capability of its own, so nothing else lands in it. */
+#define CAP_DEFAULT_TEST SYS_HEAP_CAP_USER(7)
+SYS_HEAP_REGION_DEFINE(test_regions_default, 1024, SYS_HEAP_BUFFER_SECTION(test_regions_default),
+		       CAP_DEFAULT_TEST, 0);
+
+static void regions_default_set(void)
+{
+	struct sys_heap_regions *set = sys_heap_regions_default();
+
+	CHECK(set == sys_heap_regions_default());
+	CHECK_EQ(sys_heap_regions_count(set), 1u);
+	CHECK(sys_heap_regions_at(set, 0u)->heap == &test_regions_default);
+	CHECK(test_regions_default.heap != NULL);
+
+	void *p = sys_heap_caps_alloc(CAP_DEFAULT_TEST, 100u);
+	void *q = sys_heap_caps_aligned_alloc(CAP_DEFAULT_TEST, 64u, 40u);
+
+	CHECK(p != NULL && in_heap(&test_regions_default, p));
+	CHECK(q != NULL && in_heap(&test_regions_default, q) && is_aligned(q, 64u));
+	fill_pattern(p, 100u, 3u);
+	p = sys_heap_caps_realloc(p, CAP_DEFAULT_TEST, 200u);
+	CHECK(p != NULL && pattern_intact(p, 100u, 3u));
+	CHECK(sys_heap_caps_alloc(SYS_HEAP_CAP_DMA, 8u) == NULL);
+
+	struct sys_memory_stats st;
+
+	CHECK_EQ(sys_heap_caps_get_stats(CAP_DEFAULT_TEST, &st), 0);
+	CHECK_EQ(st.allocated_bytes, heap_stats(&test_regions_default).allocated_bytes);
+	CHECK(st.allocated_bytes >= 240u);
+	sys_heap_caps_free(p);
+	sys_heap_caps_free(q);
+	sys_heap_caps_free(NULL);
+	/* A foreign pointer, with the set's hook counting. */
+	unsigned long before = hook_calls;
+
+	sys_multi_heap_set_error_hook(&set->multi, counting_hook);
+	sys_heap_caps_free(&before);
+	sys_multi_heap_set_error_hook(&set->multi, NULL);
+	CHECK_EQ(hook_calls, before + 1u);
+	CHECK_EQ(heap_stats(&test_regions_default).allocated_bytes, 0u);
+	CHECK(sys_heap_regions_validate(set));
 }
 
 /* ---- randomised run -------------------------------------------------------- */
@@ -495,6 +572,8 @@ void test_regions(void)
 	multi_alloc_free_realloc();
 	multi_doc_example();
 	regions_rank_and_reserve();
+	regions_reserve_edge();
 	regions_caps_placement();
+	regions_default_set();
 	regions_stress();
 }

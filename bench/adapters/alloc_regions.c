@@ -7,22 +7,13 @@
  */
 #include "alloc_regions.h"
 
+#include "alloc_sysheap.h"
 #include "sys_heap_caps.h"
 
 static struct sys_heap heaps[BENCH_REGIONS_MAX];
 static struct sys_heap_region regions[BENCH_REGIONS_MAX];
 static struct sys_heap_regions set;
 static unsigned region_count;
-static unsigned hook_calls;
-
-static void count_error(struct sys_heap *heap, void *mem, enum sys_heap_error error, void *caller)
-{
-	(void)heap;
-	(void)mem;
-	(void)error;
-	(void)caller;
-	hook_calls++;
-}
 
 static void *regions_alloc_shim(struct sys_heap_regions *s, size_t bytes)
 {
@@ -47,13 +38,13 @@ static bool regions_reset(struct bench_allocator *a, void *arena, size_t bytes)
 	size_t part = (bytes / region_count) & ~(size_t)7u;
 
 	sys_heap_regions_init(&set);
-	sys_multi_heap_set_error_hook(&set.multi, count_error);
+	sys_multi_heap_set_error_hook(&set.multi, sysheap_count_error);
 	for (unsigned i = 0u; i < region_count; i++) {
 		sys_heap_init(&heaps[i], (uint8_t *)arena + i * part, part);
 		if (heaps[i].heap == NULL) {
 			return false;
 		}
-		sys_heap_set_error_hook(&heaps[i], count_error);
+		sys_heap_set_error_hook(&heaps[i], sysheap_count_error);
 		regions[i] = (struct sys_heap_region){ .heap = &heaps[i], .name = "bench",
 						       .rank = (uint8_t)i };
 		if (sys_heap_regions_add(&set, &regions[i]) != 0) {
@@ -66,7 +57,7 @@ static bool regions_reset(struct bench_allocator *a, void *arena, size_t bytes)
 static bool regions_validate(struct bench_allocator *a)
 {
 	(void)a;
-	return hook_calls == 0u && sys_heap_regions_validate(&set);
+	return sysheap_error_hook_calls() == 0u && sys_heap_regions_validate(&set);
 }
 
 static size_t regions_footprint(struct bench_allocator *a)
@@ -92,9 +83,4 @@ void regions_allocator(struct bench_allocator *a, const char *name, unsigned cou
 		.footprint = regions_footprint,
 		.hdr_bytes = sizeof(void *) > 4u ? 8u : 4u,
 	};
-}
-
-unsigned regions_error_hook_calls(void)
-{
-	return hook_calls;
 }

@@ -13,8 +13,6 @@
 #define BENCH_REGIONS_MAX 4u
 
 void regions_allocator(struct bench_allocator *a, const char *name, unsigned count);
-
-/* Calls of the multi-heap's or a region's error hook so far: must stay 0. */
-unsigned regions_error_hook_calls(void);
+/* Its hook is the sysheap adapter's: sysheap_error_hook_calls() counts. */
 
 #endif

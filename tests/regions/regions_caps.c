@@ -85,36 +85,63 @@ void test_default_set(void)
 	validate_all("start");
 }
 
-enum { FLOOD = 1024, UNIT = 512 };
-static void *flood[FLOOD];
-
-/* Plain requests until none fits: the regions fill in rank order and the
- * DMA reserve stays, for DMA requests only. */
-void test_caps_flood(void)
+void flood_fill(struct flood *f, void **blocks, unsigned int max, void *(*alloc)(size_t),
+		size_t unit)
 {
-	size_t kept = regions_allocated();
-	unsigned int n = 0u;
 	int last = 0;
-	bool ordered = true;
-	unsigned int seen = 0u;
 
-	while (n < FLOOD) {
-		void *p = sys_heap_caps_alloc(0u, UNIT);
+	*f = (struct flood){ blocks, 0u, true, 0u };
+	while (f->count < max) {
+		unsigned char *p = alloc(unit);
 
 		if (p == NULL) {
 			break;
 		}
 		int rank = region_rank_of(p);
 
-		ordered = ordered && rank >= last;
+		f->ordered = f->ordered && rank >= last;
 		last = rank;
-		seen |= 1u << rank;
-		((unsigned char *)p)[0] = (unsigned char)n;
-		flood[n++] = p;
+		f->seen |= rank >= 0 ? 1u << rank : 0u;
+		for (size_t i = 0u; i < unit; i++) {
+			p[i] = (unsigned char)f->count;
+		}
+		blocks[f->count++] = p;
 	}
-	CHECK(ordered);
-	CHECK_EQ(seen, (1u << (3 + SYSTEM_REGIONS)) - 1u);
-	CHECK(n < FLOOD);
+}
+
+bool flood_release(struct flood *f, void (*release)(void *), size_t unit)
+{
+	bool intact = true;
+
+	for (unsigned int n = 0u; n < f->count; n++) {
+		const unsigned char *b = f->blocks[n];
+
+		intact = intact && b[0] == (unsigned char)n && b[unit - 1u] == (unsigned char)n;
+		release(f->blocks[n]);
+	}
+	f->count = 0u;
+	return intact;
+}
+
+enum { FLOOD = 1024, UNIT = 512 };
+static void *flood_blocks[FLOOD];
+
+static void *plain_caps_alloc(size_t bytes)
+{
+	return sys_heap_caps_alloc(0u, bytes);
+}
+
+/* Plain requests until none fits: the regions fill in rank order and the
+ * DMA reserve stays, for DMA requests only. */
+void test_caps_flood(void)
+{
+	size_t kept = regions_allocated();
+	struct flood f;
+
+	flood_fill(&f, flood_blocks, FLOOD, plain_caps_alloc, UNIT);
+	CHECK(f.ordered);
+	CHECK_EQ(f.seen, (1u << (3 + SYSTEM_REGIONS)) - 1u);
+	CHECK(f.count < FLOOD);
 	CHECK(free_of(&dma) >= DMA_RESERVE);
 	validate_all("caps flood");
 
@@ -125,14 +152,7 @@ void test_caps_flood(void)
 	/* NOCACHE is no reserve capability: it may not dip in. */
 	CHECK(sys_heap_caps_alloc(SYS_HEAP_CAP_NOCACHE, DMA_RESERVE / 8u) == NULL);
 	sys_heap_caps_free(rx);
-
-	bool intact = true;
-
-	for (unsigned int i = 0u; i < n; i++) {
-		intact = intact && ((unsigned char *)flood[i])[0] == (unsigned char)i;
-		sys_heap_caps_free(flood[i]);
-	}
-	CHECK(intact);
+	CHECK(flood_release(&f, sys_heap_caps_free, UNIT));
 	CHECK_EQ(regions_allocated(), kept);
 	validate_all("caps frees");
 }

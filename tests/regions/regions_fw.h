@@ -64,6 +64,21 @@ size_t regions_allocated(void);
 /* Validate every heap of the default set; a failure names the phase. */
 void validate_all(const char *phase);
 
+/* Blocks of `unit` bytes from `alloc` until it fails or `max` are live,
+ * each filled with its index: whether their regions never went back in
+ * rank, and the ranks seen (bit r for rank r). */
+struct flood {
+	void **blocks;
+	unsigned int count;
+	bool ordered;
+	unsigned int seen;
+};
+void flood_fill(struct flood *f, void **blocks, unsigned int max, void *(*alloc)(size_t),
+		size_t unit);
+/* Check every block still holds its index, free each with `release`;
+ * true when all were intact. */
+bool flood_release(struct flood *f, void (*release)(void *), size_t unit);
+
 /* A hook that counts foreign pointers reported by the default set. */
 extern unsigned int foreign_reports;
 void counting_hook(struct sys_heap *heap, void *mem, enum sys_heap_error error, void *caller);

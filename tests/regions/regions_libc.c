@@ -13,7 +13,7 @@
 #include "sys_heap_libc.h"
 
 enum { FLOOD = 1024, UNIT = 512 };
-static void *flood[FLOOD];
+static void *flood_blocks[FLOOD];
 
 /* printf's buffer and new, with the system heap full: they come from the
  * next regions. Runs before anything prints. */
@@ -28,7 +28,7 @@ void test_printf_and_new_spill(void)
 			free(p);
 			break;
 		}
-		flood[n++] = p;
+		flood_blocks[n++] = p;
 	}
 	size_t before = regions_allocated();
 
@@ -37,7 +37,7 @@ void test_printf_and_new_spill(void)
 	CHECK(regions_allocated() > before);
 	test_new_across_regions();
 	for (unsigned int i = 0u; i < n; i++) {
-		free(flood[i]);
+		free(flood_blocks[i]);
 	}
 	validate_all("printf and new");
 }
@@ -47,28 +47,12 @@ void test_printf_and_new_spill(void)
 void test_malloc_flood(void)
 {
 	size_t kept = regions_allocated();
-	unsigned int n = 0u;
-	int last = 0;
-	bool ordered = true;
-	unsigned int seen = 0u;
+	struct flood f;
 
-	while (n < FLOOD) {
-		void *p = malloc(UNIT);
-
-		if (p == NULL) {
-			break;
-		}
-		int rank = region_rank_of(p);
-
-		ordered = ordered && rank >= last;
-		last = rank;
-		seen |= 1u << rank;
-		memset(p, (int)(n & 0xffu), UNIT);
-		flood[n++] = p;
-	}
-	CHECK(ordered);
-	CHECK_EQ(seen, 0xfu);
-	CHECK(n < FLOOD);
+	flood_fill(&f, flood_blocks, FLOOD, malloc, UNIT);
+	CHECK(f.ordered);
+	CHECK_EQ(f.seen, 0xfu);
+	CHECK(f.count < FLOOD);
 	CHECK(free_of(&dma) >= DMA_RESERVE);
 	static void *crumbs[256];
 	unsigned int crumb_count = 0u;
@@ -87,15 +71,7 @@ void test_malloc_flood(void)
 	for (unsigned int i = 0u; i < crumb_count; i++) {
 		free(crumbs[i]);
 	}
-	bool intact = true;
-
-	for (unsigned int i = 0u; i < n; i++) {
-		const unsigned char *b = flood[i];
-
-		intact = intact && b[0] == (i & 0xffu) && b[UNIT - 1] == (i & 0xffu);
-		free(flood[i]);
-	}
-	CHECK(intact);
+	CHECK(flood_release(&f, free, UNIT));
 	CHECK_EQ(regions_allocated(), kept);
 	validate_all("malloc frees");
 }
