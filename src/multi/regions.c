@@ -8,7 +8,12 @@
  * heap's user_data is its region), ranks never decrease along it, and
  * all_caps is the union of their caps.
  */
+#include <stddef.h>
+
 #include "multi_internal.h"
+
+_Static_assert(offsetof(struct sys_heap_regions, multi) == 0u,
+	       "set_of() finds the set from its multi-heap");
 
 /* The set a multi-heap belongs to: `multi` is its first member. */
 static struct sys_heap_regions *set_of(struct sys_multi_heap *mheap)
