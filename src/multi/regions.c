@@ -18,7 +18,9 @@ _Static_assert(offsetof(struct sys_heap_regions, multi) == 0u,
 /* The set a multi-heap belongs to: `multi` is its first member. */
 static struct sys_heap_regions *set_of(struct sys_multi_heap *mheap)
 {
-	return (struct sys_heap_regions *)(void *)mheap;
+	/* Through an integer: the set is the object, not a reinterpretation
+	 * of the multi-heap (and GCC's eager aliasing warning agrees). */
+	return (struct sys_heap_regions *)((uintptr_t)mheap - offsetof(struct sys_heap_regions, multi));
 }
 
 static uint32_t caps_of(const void *cfg)
