@@ -566,6 +566,18 @@ static void regions_stress(void)
 	CHECK(sys_heap_regions_validate(&set));
 }
 
+/* Every heap lock taken was released: on the host the lock's key is its
+ * nesting depth (boards/host/lock_host.c). */
+static void locks_balanced(void)
+{
+#if !defined(__arm__)
+	sys_heap_lock_key_t depth = sys_heap_lock();
+
+	CHECK_EQ(depth, 0u);
+	sys_heap_unlock(depth);
+#endif
+}
+
 void test_regions(void)
 {
 	multi_table_and_lookup();
@@ -576,4 +588,5 @@ void test_regions(void)
 	regions_caps_placement();
 	regions_default_set();
 	regions_stress();
+	locks_balanced();
 }
