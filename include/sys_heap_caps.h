@@ -66,11 +66,15 @@ extern "C" {
 #define SYS_HEAP_CAP_FAST     (1u << 1) /**< Internal, zero-wait-state (TCM, CCM, SRAM). */
 #define SYS_HEAP_CAP_EXTERNAL (1u << 2) /**< External memory (SDRAM, PSRAM). */
 #define SYS_HEAP_CAP_NOCACHE  (1u << 3) /**< Not cached (MPU region): no cache maintenance. */
-/** The user's own bits: n from 0 to 23. */
+/** The user's own bits: n from 0 to 22. */
 #define SYS_HEAP_CAP_USER(n)  (1u << (8u + (unsigned)(n)))
+/** Not a capability but a request flag: serve the other bits, never from
+ *  a reserve (the libc realloc asks so). Ignored in a region's caps. */
+#define SYS_HEAP_CAP_NO_RESERVE (1u << 31)
 /** Bits that describe what memory *is* rather than how fast it is: a
  *  realloc that moves a block keeps those of its old region. */
-#define SYS_HEAP_CAPS_PROPERTIES (~(SYS_HEAP_CAP_FAST | SYS_HEAP_CAP_EXTERNAL))
+#define SYS_HEAP_CAPS_PROPERTIES \
+	(~(SYS_HEAP_CAP_FAST | SYS_HEAP_CAP_EXTERNAL | SYS_HEAP_CAP_NO_RESERVE))
 /** @} */
 
 /** One region: a heap and how to choose it. Const, may live in flash. */
@@ -179,7 +183,8 @@ int sys_heap_caps_get_stats(uint32_t caps, struct sys_memory_stats *total);
  *  heap first, then from every SYS_HEAP_REGION_DEFINE() region in rank
  *  order (never from a reserve); free and realloc accept a pointer from
  *  any of them. A moving realloc keeps the ::SYS_HEAP_CAPS_PROPERTIES
- *  bits of the block's region.
+ *  bits of the block's region, and never takes a reserve
+ *  (::SYS_HEAP_CAP_NO_RESERVE).
  *  @{ */
 #ifndef SYS_HEAP_LIBC_REGIONS
 #define SYS_HEAP_LIBC_REGIONS 0

@@ -312,6 +312,15 @@ static void regions_rank_and_reserve(void)
 	void *dma = sys_heap_regions_alloc(&set, SYS_HEAP_CAP_DMA, 0u, region_desc[1].reserve_bytes / 2u);
 
 	CHECK(dma != NULL && region_index(&set, dma) == 1u);
+	/* Asked to stay out of reserves, a DMA request goes to "ext". */
+	void *kept_out = sys_heap_regions_alloc(&set, SYS_HEAP_CAP_DMA | SYS_HEAP_CAP_NO_RESERVE, 0u, 8u);
+
+	CHECK(kept_out == NULL || region_index(&set, kept_out) == 2u);
+	sys_heap_regions_free(&set, kept_out);
+	/* A block in the reserve shrinks in place, whatever the request. */
+	void *shrunk = sys_heap_regions_realloc(&set, SYS_HEAP_CAP_NO_RESERVE, dma, 0u, 16u);
+
+	CHECK_PTR_EQ(shrunk, dma);
 	/* A FAST request may not use it and finds no other room. */
 	CHECK(sys_heap_regions_alloc(&set, SYS_HEAP_CAP_FAST, 0u, unit) == NULL);
 

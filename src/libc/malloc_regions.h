@@ -9,7 +9,8 @@
  * SYS_HEAP_REGION_DEFINE() regions in rank order, never from a reserve;
  * free and realloc take a pointer from any region. A realloc that moves
  * keeps the property bits (SYS_HEAP_CAPS_PROPERTIES: DMA, NOCACHE, the
- * user's) of the region the block was in. Each heap is entered under its
+ * user's) of the region the block was in, and like malloc never takes a
+ * reserve (a block malloc placed in a DMA region must not grow into it). Each heap is entered under its
  * own lock, one at a time.
  */
 #ifndef SYSHEAP_LIBC_MALLOC_REGIONS_H
@@ -53,7 +54,8 @@ static void *heap_realloc(reent_t *r, void *mem, size_t bytes)
 {
 	struct sys_heap_regions *set = sys_heap_regions_default();
 	const struct sys_heap_region *from = sys_heap_regions_find(set, mem);
-	uint32_t keep = from != NULL ? from->caps & SYS_HEAP_CAPS_PROPERTIES : 0u;
+	uint32_t keep = (from != NULL ? from->caps & SYS_HEAP_CAPS_PROPERTIES : 0u) |
+			SYS_HEAP_CAP_NO_RESERVE;
 	/* realloc(p, 0) frees (malloc.c's rule); NULL p allocates. */
 	void *moved = sys_heap_regions_realloc(set, keep, mem, 0u, bytes);
 

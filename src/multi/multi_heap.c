@@ -182,7 +182,7 @@ void *z_sysheap_multi_realloc(struct sys_multi_heap *mheap, void *cfg, void *ptr
 	size_t old = sys_heap_usable_size(heap, ptr);
 	void *in_place = NULL;
 
-	if (old != 0u && (may_stay == NULL || may_stay(rec, cfg))) {
+	if (old != 0u && (may_stay == NULL || may_stay(rec, cfg, bytes > old))) {
 		in_place = align > SYS_HEAP_NATURAL_ALIGN ? sys_heap_aligned_realloc(heap, ptr, align, bytes)
 							  : sys_heap_realloc(heap, ptr, bytes);
 	}

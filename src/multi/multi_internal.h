@@ -29,8 +29,9 @@ void z_sysheap_multi_free_in(struct sys_heap *heap, void *mem);
  * the natural one, under the heap's lock. */
 void *z_sysheap_multi_alloc_in(struct sys_heap *heap, size_t align, size_t bytes);
 
-/* May the block stay in (be resized within) the heap of `rec` for `cfg`? */
-typedef bool (*z_sysheap_may_stay_t)(const struct sys_multi_heap_rec *rec, void *cfg);
+/* May the block stay in (be resized within) the heap of `rec` for `cfg`?
+ * `grows`: the new size is above the block's usable size. */
+typedef bool (*z_sysheap_may_stay_t)(const struct sys_multi_heap_rec *rec, void *cfg, bool grows);
 
 /* The one realloc of both layers: in place in the owning heap when
  * `may_stay` (NULL: always) allows and the heap can, else a block from

@@ -28,15 +28,20 @@ static uint32_t caps_of(const void *cfg)
 	return cfg != NULL ? *(const uint32_t *)cfg : 0u;
 }
 
+/* Does the region have every capability of the request (its flags aside)? */
 static bool has_caps(const struct sys_heap_region *region, uint32_t caps)
 {
-	return (region->caps & caps) == caps;
+	uint32_t wanted = caps & ~SYS_HEAP_CAP_NO_RESERVE;
+
+	return (region->caps & wanted) == wanted;
 }
 
-/* A request with `caps` must leave the region's reserve alone. */
+/* A request with `caps` must leave the region's reserve alone: it asks
+ * for none of the reserve's capabilities, or asks to stay out. */
 static bool kept_from_reserve(const struct sys_heap_region *region, uint32_t caps)
 {
-	return region->reserve_bytes != 0u && (caps & region->reserve_caps) == 0u;
+	return region->reserve_bytes != 0u &&
+	       ((caps & region->reserve_caps) == 0u || (caps & SYS_HEAP_CAP_NO_RESERVE) != 0u);
 }
 
 /* Free bytes of a heap, 0 when its statistics are unavailable. Called
@@ -83,7 +88,7 @@ static void *regions_choice(struct sys_multi_heap *mheap, void *cfg, size_t alig
 	struct sys_heap_regions *set = set_of(mheap);
 	uint32_t caps = caps_of(cfg);
 
-	if ((caps & ~set->all_caps) != 0u) {
+	if ((caps & ~(set->all_caps | SYS_HEAP_CAP_NO_RESERVE)) != 0u) {
 		return NULL;
 	}
 	for (unsigned int i = 0u; i < mheap->nheaps; i++) {
@@ -140,13 +145,14 @@ void *sys_heap_regions_alloc(struct sys_heap_regions *regions, uint32_t caps, si
 }
 
 /* A block stays in its region when the region has every requested bit
- * and no reserve is in the way (a move re-checks the reserve exactly). */
-static bool may_stay(const struct sys_multi_heap_rec *rec, void *cfg)
+ * and, if it grows, no reserve is in the way (a move re-checks the
+ * reserve exactly; a shrink never eats into it). */
+static bool may_stay(const struct sys_multi_heap_rec *rec, void *cfg, bool grows)
 {
 	const struct sys_heap_region *region = rec->user_data;
 	uint32_t caps = caps_of(cfg);
 
-	return has_caps(region, caps) && !kept_from_reserve(region, caps);
+	return has_caps(region, caps) && !(grows && kept_from_reserve(region, caps));
 }
 
 void *sys_heap_regions_realloc(struct sys_heap_regions *regions, uint32_t caps, void *mem,
