@@ -86,6 +86,10 @@ enum sys_heap_error {
 	 *  a trap, ld/sysheap_libc.ld). Reported against the system heap to the
 	 *  default hook, with `mem` NULL; `_sbrk` then fails with ENOMEM. */
 	SYS_HEAP_ERR_SBRK = 9,
+	/** A multi-heap or capability region set refused a heap: it overlaps
+	 *  one already added, has no memory, or the table is full
+	 *  (sys_multi_heap.h). `heap` is NULL, `mem` the refused memory. */
+	SYS_HEAP_ERR_BAD_REGION = 10,
 };
 
 /**

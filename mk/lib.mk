@@ -2,12 +2,13 @@
 #   build/host/libsysheap.a, build/<cpu>/libsysheap.a
 # `make lib`; `make install` is in mk/package.mk.
 
-# src/core: the allocator; src/diag: validation, walk, stress, reports.
+# src/core: the allocator; src/diag: validation, walk, stress, reports;
+# src/multi: multi-heaps and capability regions (linked only when used).
 # (src/libc is the C library glue, built separately by mk/libc.mk.)
-LIB_SRCS := $(sort $(wildcard src/*.c src/core/*.c src/diag/*.c))
+LIB_SRCS := $(sort $(wildcard src/*.c src/core/*.c src/diag/*.c src/multi/*.c))
 # src/lock: the Cortex-M lock (weak), in the target archives only.
 TARGET_LIB_SRCS := $(LIB_SRCS) $(sort $(wildcard src/lock/*.c))
-LIB_HDRS := $(wildcard include/*.h src/*.h src/core/*.h src/diag/*.h)
+LIB_HDRS := $(wildcard include/*.h src/*.h src/core/*.h src/diag/*.h src/multi/*.h)
 HOST_LIB_CFLAGS ?= -O2 -g
 
 # The host library ends the default error hook with a line on stderr

@@ -33,7 +33,7 @@ LIBC_SPECS_picolibc := --specs=picolibc.specs
 # ---- the glue archives -------------------------------------------------------
 
 LIBC_GLUE_SRCS := $(sort $(wildcard src/libc/*.c src/libc/*.cpp))
-LIBC_GLUE_HDRS := $(wildcard include/*.h)
+LIBC_GLUE_HDRS := $(wildcard include/*.h src/libc/*.h)
 LIBC_GLUE_CFLAGS := $(SRC_CFLAGS)
 # -funwind-tables: an exception thrown by std::__throw_bad_alloc() (or a
 # new_handler) unwinds through operator new, which has no cleanups.

@@ -23,6 +23,7 @@ static const struct suite suites[] = {
 	{ "hardening", test_hardening },
 	{ "validate", test_validate },
 	{ "multi", test_multi },
+	{ "regions", test_regions },
 	{ "define", test_define },
 	{ "locked", test_locked },
 	{ "listeners", test_listeners },

@@ -114,6 +114,7 @@ void test_granule(void);
 void test_hardening(void);
 void test_validate(void);
 void test_multi(void);
+void test_regions(void);
 void test_define(void);
 void test_locked(void);
 void test_listeners(void);

@@ -16,7 +16,7 @@ static struct bench_sysheap heaps[4u + BENCH_SYSHEAP_GRANULAR];
 static unsigned granular_used;
 static unsigned hook_calls;
 
-static void count_error(struct sys_heap *heap, void *mem, enum sys_heap_error error, void *caller)
+void sysheap_count_error(struct sys_heap *heap, void *mem, enum sys_heap_error error, void *caller)
 {
 	(void)heap;
 	(void)mem;
@@ -58,7 +58,7 @@ static bool sysheap_reset(struct bench_allocator *a, void *arena, size_t bytes)
 	if (h->heap == NULL) {
 		return false;
 	}
-	sys_heap_set_error_hook(h, count_error);
+	sys_heap_set_error_hook(h, sysheap_count_error);
 #if defined(BENCH_RECORD)
 	if (!sys_heap_record_start(&recorder, h, record_buf, sizeof(record_buf), drop, NULL)) {
 		return false;

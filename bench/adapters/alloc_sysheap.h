@@ -22,6 +22,9 @@ void sysheap_allocator(struct bench_allocator *a, const char *name, enum bench_s
 #define BENCH_SYSHEAP_GRANULAR 2u
 void sysheap_granular_allocator(struct bench_allocator *a, const char *name, size_t granule);
 
+/* The benchmarks' error hook: counts. Other adapters install it too. */
+void sysheap_count_error(struct sys_heap *heap, void *mem, enum sys_heap_error error, void *caller);
+
 /* Calls of the error hook so far: must stay 0. */
 unsigned sysheap_error_hook_calls(void);
 

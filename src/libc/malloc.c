@@ -122,6 +122,12 @@ static bool is_power_of_two(size_t x)
 	return x != 0u && (x & (x - 1u)) == 0u;
 }
 
+#if defined(SYS_HEAP_LIBC_REGIONS) && SYS_HEAP_LIBC_REGIONS
+/* malloc over several regions: the same four operations on the default
+ * capability regions. */
+#include "malloc_regions.h"
+#else
+
 /* `bytes` may be 0: the caller gets a unique minimal block. `align` is a
  * power of two, or 0 for the natural alignment. Sets ENOMEM on failure. */
 static void *heap_alloc(reent_t *r, size_t align, size_t bytes)
@@ -188,6 +194,7 @@ static size_t heap_usable(void *mem)
 	sys_heap_unlock_for(h, key);
 	return bytes;
 }
+#endif /* SYS_HEAP_LIBC_REGIONS */
 
 /* ---------------------------------------------------------------------- */
 /* The policy shells, shared by the plain and the reentrant names         */
