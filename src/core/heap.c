@@ -133,6 +133,50 @@ void z_sysheap_split_tail(struct z_heap *h, chunkid_t c, chunksz_t keep)
 }
 
 /*
+ * The sampling round of take_chunk(): look at up to `loops` entries of the
+ * list starting at `first`, and return the first that holds `size` units
+ * or, with `best_fit`, the smallest of them; NULL when none does. *stop is
+ * where the walk ended. Walked by address: the loop then needs no shift per
+ * entry, and the id is worked out only for the entry taken. One copy per
+ * header format (`big` is a constant at each of the two calls), so each
+ * entry costs two loads and no format test: the loop is a few instructions
+ * and runs on every allocation.
+ */
+SYSHEAP_INLINE const uint8_t *sample_list(const struct z_heap *h, const uint8_t *first,
+					  chunksz_t size, uint32_t loops, bool best_fit,
+					  const uint8_t **stop, const bool big)
+{
+	const uint8_t *p = first;
+	const uint8_t *best = NULL;
+	chunksz_t best_size = UINT32_MAX;
+
+	if (heap_is_big(h) != big) {
+		__builtin_unreachable();
+	}
+	/* By default the first sampled entry that fits: the best of the
+	 * samples (SYS_HEAP_ALLOC_BEST_FIT) keeps a little more of the arena
+	 * usable for a longer worst case, both measured by make bench. A list
+	 * shorter than `loops` is then simply seen twice. */
+#if SYS_HEAP_OPTIMIZE_SPEED && defined(__GNUC__) && !defined(__clang__)
+#pragma GCC unroll 4
+#endif
+	do {
+		chunksz_t s = word_size(chunk_field_at(h, p, FIELD_SIZE_AND_USED));
+
+		if (s >= size && (!best_fit || s < best_size)) {
+			best = p;
+			best_size = s;
+			if (!best_fit) {
+				break;
+			}
+		}
+		p = chunk_addr(h, chunk_field_at(h, p, FIELD_FREE_NEXT));
+	} while (--loops != 0u && (!best_fit || p != first));
+	*stop = p;
+	return best;
+}
+
+/*
  * Find a free chunk of at least `size` units and take it off its list.
  * First look at up to `loops` entries of the smallest bucket that may hold
  * one, taking the first that fits or, with `best_fit`, the smallest of
@@ -147,32 +191,11 @@ SYSHEAP_INLINE chunkid_t take_chunk(struct z_heap *h, chunksz_t size, uint32_t l
 	bool sample = head != 0u && loops != 0u;
 
 	if (sample) {
-		/* Walked by address: the loop then needs no shift per entry,
-		 * and the id is worked out only for the entry taken. */
-		const uint8_t *p = chunk_addr(h, head);
-		const uint8_t *best = NULL;
-		chunksz_t best_size = UINT32_MAX;
-
-		/* By default the first sampled entry that fits: the best of
-		 * the samples (SYS_HEAP_ALLOC_BEST_FIT) keeps a little more of
-		 * the arena usable for a longer worst case, both measured by
-		 * make bench. A list shorter than `loops` is then simply seen
-		 * twice. */
-#if SYS_HEAP_OPTIMIZE_SPEED && defined(__GNUC__) && !defined(__clang__)
-#pragma GCC unroll 4
-#endif
-		do {
-			chunksz_t s = word_size(chunk_field_at(h, p, FIELD_SIZE_AND_USED));
-
-			if (s >= size && (!best_fit || s < best_size)) {
-				best = p;
-				best_size = s;
-				if (!best_fit) {
-					break;
-				}
-			}
-			p = chunk_addr(h, chunk_field_at(h, p, FIELD_FREE_NEXT));
-		} while (--loops != 0u && (!best_fit || p != chunk_addr(h, head)));
+		const uint8_t *stop;
+		const uint8_t *best =
+			heap_is_big(h)
+				? sample_list(h, chunk_addr(h, head), size, loops, best_fit, &stop, true)
+				: sample_list(h, chunk_addr(h, head), size, loops, best_fit, &stop, false);
 
 		if (best != NULL) {
 			chunkid_t c = chunk_at(h, best);
@@ -182,7 +205,7 @@ SYSHEAP_INLINE chunkid_t take_chunk(struct z_heap *h, chunksz_t size, uint32_t l
 		}
 		/* Start the next search where this one stopped, so repeated
 		 * misses do not keep sampling the same entries. */
-		h->buckets[b] = chunk_at(h, p);
+		h->buckets[b] = chunk_at(h, stop);
 	}
 
 	uint32_t larger = h->avail_buckets & BUCKETS_ABOVE(b);
