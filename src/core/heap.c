@@ -38,7 +38,7 @@ SYSHEAP_HOT void list_add(struct z_heap *h, chunkid_t c, chunksz_t size)
 
 /* Unlink free chunk c from bucket b. The head moves on to c's successor,
  * which also spreads the sampling over the list. */
-SYSHEAP_HOT void list_remove(struct z_heap *h, chunkid_t c, uint32_t b)
+SYSHEAP_INLINE void list_unlink(struct z_heap *h, chunkid_t c, uint32_t b)
 {
 	chunkid_t next = free_next(h, c);
 
@@ -52,6 +52,11 @@ SYSHEAP_HOT void list_remove(struct z_heap *h, chunkid_t c, uint32_t b)
 		set_free_prev(h, next, prev);
 	}
 	h->buckets[b] = next;
+}
+
+SYSHEAP_HOT void list_remove(struct z_heap *h, chunkid_t c, uint32_t b)
+{
+	list_unlink(h, c, b);
 }
 
 void z_sysheap_free_list_add(struct z_heap *h, chunkid_t c)
@@ -187,21 +192,19 @@ SYSHEAP_INLINE chunkid_t take_chunk(struct z_heap *h, chunksz_t size, uint32_t l
 				    bool best_fit)
 {
 	uint32_t b = bucket_index(size);
-	chunkid_t head = h->buckets[b];
-	bool sample = head != 0u && loops != 0u;
+	chunkid_t c = h->buckets[b];
+	bool sample = c != 0u && loops != 0u;
 
 	if (sample) {
 		const uint8_t *stop;
 		const uint8_t *best =
 			heap_is_big(h)
-				? sample_list(h, chunk_addr(h, head), size, loops, best_fit, &stop, true)
-				: sample_list(h, chunk_addr(h, head), size, loops, best_fit, &stop, false);
+				? sample_list(h, chunk_addr(h, c), size, loops, best_fit, &stop, true)
+				: sample_list(h, chunk_addr(h, c), size, loops, best_fit, &stop, false);
 
 		if (best != NULL) {
-			chunkid_t c = chunk_at(h, best);
-
-			list_remove(h, c, b);
-			return c;
+			c = chunk_at(h, best);
+			goto take;
 		}
 		/* Start the next search where this one stopped, so repeated
 		 * misses do not keep sampling the same entries. */
@@ -210,20 +213,18 @@ SYSHEAP_INLINE chunkid_t take_chunk(struct z_heap *h, chunksz_t size, uint32_t l
 
 	uint32_t larger = h->avail_buckets & BUCKETS_ABOVE(b);
 
-	if (larger == 0u) {
+	if (larger != 0u) {
+		b = (uint32_t)__builtin_ctz(larger);
+		c = h->buckets[b];
+	} else if (sample || c == 0u || chunk_size(h, c) < size) {
 		/* Nothing larger: without a sampling round (loops 0, the FAST
 		 * effort) the head of bucket b is still worth one look, or a
 		 * request in the top bucket could never be served. */
-		if (!sample && head != 0u && chunk_size(h, head) >= size) {
-			list_remove(h, head, b);
-			return head;
-		}
 		return 0u;
 	}
-	b = (uint32_t)__builtin_ctz(larger);
-	chunkid_t c = h->buckets[b];
-
-	list_remove(h, c, b);
+take:
+	/* One place takes the chunk off its list, whichever way it was found. */
+	list_unlink(h, c, b);
 	return c;
 }
 
@@ -244,7 +245,7 @@ SYSHEAP_INLINE struct z_heap *heap_of(const struct sys_heap *heap)
  * `bytes` is checked here, once. */
 SYSHEAP_INLINE void *alloc_block(struct sys_heap *heap, struct z_heap *h, size_t bytes,
 				 uint32_t loops, bool best_fit, void *caller,
-				 const struct sys_heap_site *site)
+				 const struct sys_heap_site *site, const bool inline_search)
 {
 	/* bytes - 1 wraps for 0, so one compare rejects both 0 and too big. */
 	if (SYSHEAP_UNLIKELY(bytes - 1u >= h->max_request) || !heap_entry_ok(heap, caller)) {
@@ -254,7 +255,9 @@ SYSHEAP_INLINE void *alloc_block(struct sys_heap *heap, struct z_heap *h, size_t
 #if HARDENING_POISON
 again:;
 #endif
-	chunkid_t c = take_chunk(h, size, loops, best_fit);
+	/* Only plain alloc keeps an inlined copy of the search. */
+	chunkid_t c = inline_search ? take_chunk(h, size, loops, best_fit)
+				    : z_sysheap_alloc_chunk(h, size, loops, best_fit);
 
 	if (SYSHEAP_UNLIKELY(c == 0u)) {
 		return NULL;
@@ -293,7 +296,7 @@ __attribute__((noinline)) static void *alloc_block_shared(struct sys_heap *heap,
 {
 	struct z_heap *h = heap_of(heap);
 
-	return (h != NULL) ? alloc_block(heap, h, bytes, loops, best_fit, caller, site)
+	return (h != NULL) ? alloc_block(heap, h, bytes, loops, best_fit, caller, site, false)
 			   : z_sysheap_unformatted(heap, NULL);
 }
 
@@ -309,7 +312,7 @@ SYSHEAP_INLINE void *alloc_in_format(struct sys_heap *heap, struct z_heap *h, si
 		__builtin_unreachable();
 	}
 	return alloc_block(heap, h, bytes, SYS_HEAP_ALLOC_LOOPS, SYS_HEAP_ALLOC_BEST_FIT, caller,
-			   NULL);
+			   NULL, true);
 }
 #endif
 
@@ -328,7 +331,7 @@ void *sys_heap_alloc(struct sys_heap *heap, size_t bytes)
 	return alloc_in_format(heap, h, bytes, caller, false);
 #else
 	return alloc_block(heap, h, bytes, SYS_HEAP_ALLOC_LOOPS, SYS_HEAP_ALLOC_BEST_FIT, caller,
-			   NULL);
+			   NULL, true);
 #endif
 }
 
@@ -349,7 +352,7 @@ void *sys_heap_alloc_effort(struct sys_heap *heap, size_t bytes, enum sys_heap_e
 		struct z_heap *h = heap_of(heap);
 
 		return (h != NULL) ? alloc_block(heap, h, bytes, 0u, false,
-						 __builtin_return_address(0), NULL)
+						 __builtin_return_address(0), NULL, false)
 				   : z_sysheap_unformatted(heap, NULL);
 	}
 	if (effort == SYS_HEAP_EFFORT_FIT) {
