@@ -189,7 +189,7 @@ SYSHEAP_INLINE const uint8_t *sample_list(const struct z_heap *h, const uint8_t 
  * Returns 0 when nothing fits.
  */
 SYSHEAP_INLINE chunkid_t take_chunk(struct z_heap *h, chunksz_t size, uint32_t loops,
-				    bool best_fit)
+				    bool best_fit, const bool inline_unlink)
 {
 	uint32_t b = bucket_index(size);
 	chunkid_t c = h->buckets[b];
@@ -223,8 +223,13 @@ SYSHEAP_INLINE chunkid_t take_chunk(struct z_heap *h, chunksz_t size, uint32_t l
 		return 0u;
 	}
 take:
-	/* One place takes the chunk off its list, whichever way it was found. */
-	list_unlink(h, c, b);
+	/* One place takes the chunk off its list, whichever way it was found:
+	 * plain alloc inlines it, the shared search calls it. */
+	if (inline_unlink) {
+		list_unlink(h, c, b);
+	} else {
+		list_remove(h, c, b);
+	}
 	return c;
 }
 
@@ -232,7 +237,7 @@ take:
  * (SYS_HEAP_ALLOC_LOOPS, SYS_HEAP_ALLOC_BEST_FIT) as plain alloc. */
 chunkid_t z_sysheap_alloc_chunk(struct z_heap *h, chunksz_t size, uint32_t loops, bool best_fit)
 {
-	return take_chunk(h, size, loops, best_fit);
+	return take_chunk(h, size, loops, best_fit, false);
 }
 
 /* The formatted heap behind `heap`, or NULL. */
@@ -256,7 +261,7 @@ SYSHEAP_INLINE void *alloc_block(struct sys_heap *heap, struct z_heap *h, size_t
 again:;
 #endif
 	/* Only plain alloc keeps an inlined copy of the search. */
-	chunkid_t c = inline_search ? take_chunk(h, size, loops, best_fit)
+	chunkid_t c = inline_search ? take_chunk(h, size, loops, best_fit, true)
 				    : z_sysheap_alloc_chunk(h, size, loops, best_fit);
 
 	if (SYSHEAP_UNLIKELY(c == 0u)) {
