@@ -82,7 +82,7 @@ void z_sysheap_account_free(struct z_heap *h, chunksz_t size)
 /* Make the viewed block free, merged with whichever neighbours are free,
  * and file the result. Chunk 0 and the end marker are always used, so
  * neither merge needs a bounds check. */
-SYSHEAP_HOT void merge_view(struct z_heap *h, const struct block_view *view)
+SYSHEAP_INLINE void merge_view_inline(struct z_heap *h, const struct block_view *view)
 {
 	/* A copy: header stores may alias anything, `view` included. */
 	const struct block_view v = *view;
@@ -105,6 +105,13 @@ SYSHEAP_HOT void merge_view(struct z_heap *h, const struct block_view *view)
 	}
 	chunk_resize(h, c, merged, false);
 	list_add(h, c, merged);
+}
+
+/* The copy of merge_view_inline() the colder callers share; the checked
+ * free (z_sysheap_check_block()) keeps its own, fed from registers. */
+SYSHEAP_HOT void merge_view(struct z_heap *h, const struct block_view *view)
+{
+	merge_view_inline(h, view);
 }
 
 /* Free and merge used chunk c of `size` units: the colder callers (split
@@ -382,26 +389,46 @@ void z_sysheap_free_block(struct sys_heap *heap, chunkid_t c)
 	free_block(heap->heap, c);
 }
 
-/* sys_heap_free() on formatted heap h: the block and its neighbours are
- * read once, checked (at BASIC and up), and merged from what was read. */
-SYSHEAP_INLINE void free_mem(struct sys_heap *heap, struct z_heap *h, void *mem, void *caller)
+/* The live block at `mem` on formatted heap h: its chunk, or 0 once
+ * reported. With `release` it is also freed (sys_heap_free()): the block
+ * and its neighbours are read once, checked (at BASIC and up), and merged
+ * from what was read. */
+SYSHEAP_INLINE chunkid_t check_block(struct sys_heap *heap, struct z_heap *h, void *mem,
+				     void *caller, bool release)
 {
-#if SYS_HEAP_OPTIMIZE_SPEED
-	/* Zeroed: with the check inlined, GCC cannot always see that a true
-	 * answer filled the view, and warns (-Wmaybe-uninitialized). */
+	/* Zeroed: with everything inlined, GCC cannot always see that a true
+	 * answer filled the view, and warns (-Wmaybe-uninitialized). The
+	 * stores fold away. */
 	struct block_view v = { 0 };
 
-	if (live_view(heap, h, mem, caller, &v)) {
-#else
-	struct block_view v;
-
-	if (z_sysheap_live_view(heap, h, mem, caller, &v)) {
-#endif
+	if (!live_view(heap, h, mem, caller, &v)) {
+		return 0u;
+	}
+	if (release) {
 		block_retire(h, v.c);
-		merge_view(h, &v);
+		merge_view_inline(h, &v);
 		account_free(h, v.size);
 		notify_free(heap, mem);
 	}
+	return v.c;
+}
+
+/* check_block() out of line: the one verifier that free, realloc,
+ * usable_size and tracing share; only SYS_HEAP_OPTIMIZE_SPEED inlines a
+ * copy into free. */
+chunkid_t z_sysheap_check_block(struct sys_heap *heap, struct z_heap *h, void *mem, void *caller,
+				bool release)
+{
+	return check_block(heap, h, mem, caller, release);
+}
+
+SYSHEAP_INLINE void free_mem(struct sys_heap *heap, struct z_heap *h, void *mem, void *caller)
+{
+#if SYS_HEAP_OPTIMIZE_SPEED
+	(void)check_block(heap, h, mem, caller, true);
+#else
+	(void)z_sysheap_check_block(heap, h, mem, caller, true);
+#endif
 }
 
 #if SYS_HEAP_OPTIMIZE_SPEED
