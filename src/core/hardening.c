@@ -29,7 +29,7 @@ chunkid_t z_sysheap_live_chunk(struct sys_heap *heap, void *mem, void *caller)
 		(void)z_sysheap_unformatted(heap, mem);
 		return 0u;
 	}
-	return z_sysheap_check_block(heap, heap->heap, mem, caller, false);
+	return z_sysheap_check_block(heap, mem, caller, false);
 }
 
 #if HARDENING_GUARDS

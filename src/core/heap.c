@@ -414,21 +414,12 @@ SYSHEAP_INLINE chunkid_t check_block(struct sys_heap *heap, struct z_heap *h, vo
 }
 
 /* check_block() out of line: the one verifier that free, realloc,
- * usable_size and tracing share; only SYS_HEAP_OPTIMIZE_SPEED inlines a
- * copy into free. */
-chunkid_t z_sysheap_check_block(struct sys_heap *heap, struct z_heap *h, void *mem, void *caller,
-				bool release)
+ * usable_size and tracing share. Four arguments, all in registers: h is
+ * loaded here. SYS_HEAP_OPTIMIZE_SPEED inlines a copy into free, so this
+ * one then never releases, and compiles without the merge. */
+chunkid_t z_sysheap_check_block(struct sys_heap *heap, void *mem, void *caller, bool release)
 {
-	return check_block(heap, h, mem, caller, release);
-}
-
-SYSHEAP_INLINE void free_mem(struct sys_heap *heap, struct z_heap *h, void *mem, void *caller)
-{
-#if SYS_HEAP_OPTIMIZE_SPEED
-	(void)check_block(heap, h, mem, caller, true);
-#else
-	(void)z_sysheap_check_block(heap, h, mem, caller, true);
-#endif
+	return check_block(heap, heap->heap, mem, caller, release && !SYS_HEAP_OPTIMIZE_SPEED);
 }
 
 #if SYS_HEAP_OPTIMIZE_SPEED
@@ -440,7 +431,7 @@ SYSHEAP_INLINE void free_in_format(struct sys_heap *heap, struct z_heap *h, void
 	if (heap_is_big(h) != big) {
 		__builtin_unreachable();
 	}
-	free_mem(heap, h, mem, caller);
+	(void)check_block(heap, h, mem, caller, true);
 }
 #endif
 
@@ -463,7 +454,7 @@ void sys_heap_free(struct sys_heap *heap, void *mem)
 		free_in_format(heap, h, mem, caller, false);
 	}
 #else
-	free_mem(heap, h, mem, caller);
+	(void)z_sysheap_check_block(heap, mem, caller, true);
 #endif
 }
 
