@@ -82,7 +82,7 @@ void z_sysheap_account_free(struct z_heap *h, chunksz_t size)
 /* Make the viewed block free, merged with whichever neighbours are free,
  * and file the result. Chunk 0 and the end marker are always used, so
  * neither merge needs a bounds check. */
-SYSHEAP_INLINE void merge_view_inline(struct z_heap *h, const struct block_view *view)
+SYSHEAP_INLINE void merge_view(struct z_heap *h, const struct block_view *view)
 {
 	/* A copy: header stores may alias anything, `view` included. */
 	const struct block_view v = *view;
@@ -107,15 +107,10 @@ SYSHEAP_INLINE void merge_view_inline(struct z_heap *h, const struct block_view 
 	list_add(h, c, merged);
 }
 
-/* The copy of merge_view_inline() the colder callers share; the checked
- * free (z_sysheap_check_block()) keeps its own, fed from registers. */
-SYSHEAP_HOT void merge_view(struct z_heap *h, const struct block_view *view)
-{
-	merge_view_inline(h, view);
-}
-
 /* Free and merge used chunk c of `size` units: the colder callers (split
- * remainders, realloc, aligned leftovers) share this one copy. */
+ * remainders, realloc, aligned leftovers) share this one copy of
+ * merge_view(); the checked free (z_sysheap_check_block()) keeps its own,
+ * fed from registers. */
 __attribute__((noinline)) static void merge_and_file(struct z_heap *h, chunkid_t c, chunksz_t size)
 {
 	struct block_view v;
@@ -406,7 +401,7 @@ SYSHEAP_INLINE chunkid_t check_block(struct sys_heap *heap, struct z_heap *h, vo
 	}
 	if (release) {
 		block_retire(h, v.c);
-		merge_view_inline(h, &v);
+		merge_view(h, &v);
 		account_free(h, v.size);
 		notify_free(heap, mem);
 	}
