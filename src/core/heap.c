@@ -262,7 +262,8 @@ SYSHEAP_INLINE void *alloc_block(struct sys_heap *heap, struct z_heap *h, size_t
 #if HARDENING_POISON
 again:;
 #endif
-	/* Only plain alloc keeps an inlined copy of the search. */
+	/* Plain alloc and the FAST effort keep inlined copies of the search;
+	 * the other calls share z_sysheap_alloc_chunk(). */
 	chunkid_t c = inline_search ? take_chunk(h, size, loops, best_fit, true)
 				    : z_sysheap_alloc_chunk(h, size, loops, best_fit);
 
@@ -293,10 +294,9 @@ again:;
 	return notify_alloc(heap, mem, bytes);
 }
 
-/* sys_heap_alloc() keeps its own inlined copy of alloc_block, where the
- * search policy is a constant; the other allocating calls share this one,
- * where it is a parameter: SYS_HEAP_EFFORT_FAST is this code with the
- * sampling skipped. */
+/* sys_heap_alloc() and SYS_HEAP_EFFORT_FAST keep their own inlined copies
+ * of alloc_block, where the search policy is a constant; the other
+ * allocating calls share this one, where it is a parameter. */
 __attribute__((noinline)) static void *alloc_block_shared(struct sys_heap *heap, size_t bytes,
 							 uint32_t loops, bool best_fit, void *caller,
 							 const struct sys_heap_site *site)
@@ -359,7 +359,7 @@ void *sys_heap_alloc_effort(struct sys_heap *heap, size_t bytes, enum sys_heap_e
 		struct z_heap *h = heap_of(heap);
 
 		return (h != NULL) ? alloc_block(heap, h, bytes, 0u, false,
-						 __builtin_return_address(0), NULL, false)
+						 __builtin_return_address(0), NULL, true)
 				   : z_sysheap_unformatted(heap, NULL);
 	}
 	if (effort == SYS_HEAP_EFFORT_FIT) {
