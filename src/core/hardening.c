@@ -23,24 +23,13 @@ chunkid_t z_sysheap_report(struct sys_heap *heap, void *mem, enum sys_heap_error
 	return 0u;
 }
 
-bool z_sysheap_live_view(struct sys_heap *heap, struct z_heap *h, void *mem, void *caller,
-			 struct block_view *v)
-{
-	return live_view(heap, h, mem, caller, v);
-}
-
 chunkid_t z_sysheap_live_chunk(struct sys_heap *heap, void *mem, void *caller)
 {
-	struct block_view v;
-
 	if (heap == NULL || heap->heap == NULL) {
 		(void)z_sysheap_unformatted(heap, mem);
 		return 0u;
 	}
-	if (!z_sysheap_live_view(heap, heap->heap, mem, caller, &v)) {
-		return 0u;
-	}
-	return v.c;
+	return z_sysheap_check_block(heap, mem, caller, false);
 }
 
 #if HARDENING_GUARDS

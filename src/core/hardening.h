@@ -323,10 +323,9 @@ SYSHEAP_INLINE bool live_view(struct sys_heap *heap, struct z_heap *h, void *mem
 #endif
 }
 
-/* live_view() out of line (hardening.c): the one verifier that free,
- * realloc, usable_size and tracing share; only SYS_HEAP_OPTIMIZE_SPEED
- * inlines a copy into free. */
-bool z_sysheap_live_view(struct sys_heap *heap, struct z_heap *h, void *mem, void *caller,
-			 struct block_view *v);
+/* The one out-of-line verifier (heap.c): the chunk of the live block at
+ * `mem` on formatted heap heap->heap, or 0 once reported; with `release`
+ * the block is also freed, merged from the headers the check read. */
+chunkid_t z_sysheap_check_block(struct sys_heap *heap, void *mem, void *caller, bool release);
 
 #endif /* SYSHEAP_HARDENING_H */

@@ -2,9 +2,12 @@
  * heap.c: the hot path. Free lists and buckets, alloc, free, split and
  * merge. One copy serves both header formats: chunk.h tests the format
  * per access, on the descriptor's address, never with a load. The list
- * operations and merging are shared functions (SYSHEAP_HOT), forced inline
- * with SYS_HEAP_OPTIMIZE_SPEED, which also compiles alloc and free once
- * per header format.
+ * operations are shared functions (SYSHEAP_HOT), forced inline with
+ * SYS_HEAP_OPTIMIZE_SPEED, which also compiles alloc and free once per
+ * header format. Three pieces earn a copy of their own in the default
+ * build, each measured by make bench: the sampling loop (once per format),
+ * alloc's unlink, and free's merge inside the one verifier
+ * (z_sysheap_check_block()).
  */
 #include "hardening.h"
 #include "listeners.h"
@@ -38,7 +41,7 @@ SYSHEAP_HOT void list_add(struct z_heap *h, chunkid_t c, chunksz_t size)
 
 /* Unlink free chunk c from bucket b. The head moves on to c's successor,
  * which also spreads the sampling over the list. */
-SYSHEAP_HOT void list_remove(struct z_heap *h, chunkid_t c, uint32_t b)
+SYSHEAP_INLINE void list_unlink(struct z_heap *h, chunkid_t c, uint32_t b)
 {
 	chunkid_t next = free_next(h, c);
 
@@ -52,6 +55,11 @@ SYSHEAP_HOT void list_remove(struct z_heap *h, chunkid_t c, uint32_t b)
 		set_free_prev(h, next, prev);
 	}
 	h->buckets[b] = next;
+}
+
+SYSHEAP_HOT void list_remove(struct z_heap *h, chunkid_t c, uint32_t b)
+{
+	list_unlink(h, c, b);
 }
 
 void z_sysheap_free_list_add(struct z_heap *h, chunkid_t c)
@@ -77,7 +85,7 @@ void z_sysheap_account_free(struct z_heap *h, chunksz_t size)
 /* Make the viewed block free, merged with whichever neighbours are free,
  * and file the result. Chunk 0 and the end marker are always used, so
  * neither merge needs a bounds check. */
-SYSHEAP_HOT void merge_view(struct z_heap *h, const struct block_view *view)
+SYSHEAP_INLINE void merge_view(struct z_heap *h, const struct block_view *view)
 {
 	/* A copy: header stores may alias anything, `view` included. */
 	const struct block_view v = *view;
@@ -103,7 +111,9 @@ SYSHEAP_HOT void merge_view(struct z_heap *h, const struct block_view *view)
 }
 
 /* Free and merge used chunk c of `size` units: the colder callers (split
- * remainders, realloc, aligned leftovers) share this one copy. */
+ * remainders, realloc, aligned leftovers) share this one copy of
+ * merge_view(); the checked free (z_sysheap_check_block()) keeps its own,
+ * fed from registers. */
 __attribute__((noinline)) static void merge_and_file(struct z_heap *h, chunkid_t c, chunksz_t size)
 {
 	struct block_view v;
@@ -133,6 +143,50 @@ void z_sysheap_split_tail(struct z_heap *h, chunkid_t c, chunksz_t keep)
 }
 
 /*
+ * The sampling round of take_chunk(): look at up to `loops` entries of the
+ * list starting at `first`, and return the first that holds `size` units
+ * or, with `best_fit`, the smallest of them; NULL when none does. *stop is
+ * where the walk ended. Walked by address: the loop then needs no shift per
+ * entry, and the id is worked out only for the entry taken. One copy per
+ * header format (`big` is a constant at each of the two calls), so each
+ * entry costs two loads and no format test: the loop is a few instructions
+ * and runs on every allocation.
+ */
+SYSHEAP_INLINE const uint8_t *sample_list(const struct z_heap *h, const uint8_t *first,
+					  chunksz_t size, uint32_t loops, bool best_fit,
+					  const uint8_t **stop, const bool big)
+{
+	const uint8_t *p = first;
+	const uint8_t *best = NULL;
+	chunksz_t best_size = UINT32_MAX;
+
+	if (heap_is_big(h) != big) {
+		__builtin_unreachable();
+	}
+	/* By default the first sampled entry that fits: the best of the
+	 * samples (SYS_HEAP_ALLOC_BEST_FIT) keeps a little more of the arena
+	 * usable for a longer worst case, both measured by make bench. A list
+	 * shorter than `loops` is then simply seen twice. */
+#if SYS_HEAP_OPTIMIZE_SPEED && defined(__GNUC__) && !defined(__clang__)
+#pragma GCC unroll 4
+#endif
+	do {
+		chunksz_t s = word_size(chunk_field_at(h, p, FIELD_SIZE_AND_USED));
+
+		if (s >= size && (!best_fit || s < best_size)) {
+			best = p;
+			best_size = s;
+			if (!best_fit) {
+				break;
+			}
+		}
+		p = chunk_addr(h, chunk_field_at(h, p, FIELD_FREE_NEXT));
+	} while (--loops != 0u && (!best_fit || p != first));
+	*stop = p;
+	return best;
+}
+
+/*
  * Find a free chunk of at least `size` units and take it off its list.
  * First look at up to `loops` entries of the smallest bucket that may hold
  * one, taking the first that fits or, with `best_fit`, the smallest of
@@ -140,67 +194,47 @@ void z_sysheap_split_tail(struct z_heap *h, chunkid_t c, chunksz_t keep)
  * Returns 0 when nothing fits.
  */
 SYSHEAP_INLINE chunkid_t take_chunk(struct z_heap *h, chunksz_t size, uint32_t loops,
-				    bool best_fit)
+				    bool best_fit, const bool inline_unlink)
 {
 	uint32_t b = bucket_index(size);
-	chunkid_t head = h->buckets[b];
-	bool sample = head != 0u && loops != 0u;
+	chunkid_t c = h->buckets[b];
+	bool sample = c != 0u && loops != 0u;
 
 	if (sample) {
-		/* Walked by address: the loop then needs no shift per entry,
-		 * and the id is worked out only for the entry taken. */
-		const uint8_t *p = chunk_addr(h, head);
-		const uint8_t *best = NULL;
-		chunksz_t best_size = UINT32_MAX;
-
-		/* By default the first sampled entry that fits: the best of
-		 * the samples (SYS_HEAP_ALLOC_BEST_FIT) keeps a little more of
-		 * the arena usable for a longer worst case, both measured by
-		 * make bench. A list shorter than `loops` is then simply seen
-		 * twice. */
-#if SYS_HEAP_OPTIMIZE_SPEED && defined(__GNUC__) && !defined(__clang__)
-#pragma GCC unroll 4
-#endif
-		do {
-			chunksz_t s = word_size(chunk_field_at(h, p, FIELD_SIZE_AND_USED));
-
-			if (s >= size && (!best_fit || s < best_size)) {
-				best = p;
-				best_size = s;
-				if (!best_fit) {
-					break;
-				}
-			}
-			p = chunk_addr(h, chunk_field_at(h, p, FIELD_FREE_NEXT));
-		} while (--loops != 0u && (!best_fit || p != chunk_addr(h, head)));
+		const uint8_t *stop;
+		const uint8_t *best =
+			heap_is_big(h)
+				? sample_list(h, chunk_addr(h, c), size, loops, best_fit, &stop, true)
+				: sample_list(h, chunk_addr(h, c), size, loops, best_fit, &stop, false);
 
 		if (best != NULL) {
-			chunkid_t c = chunk_at(h, best);
-
-			list_remove(h, c, b);
-			return c;
+			c = chunk_at(h, best);
+			goto take;
 		}
 		/* Start the next search where this one stopped, so repeated
 		 * misses do not keep sampling the same entries. */
-		h->buckets[b] = chunk_at(h, p);
+		h->buckets[b] = chunk_at(h, stop);
 	}
 
 	uint32_t larger = h->avail_buckets & BUCKETS_ABOVE(b);
 
-	if (larger == 0u) {
+	if (larger != 0u) {
+		b = (uint32_t)__builtin_ctz(larger);
+		c = h->buckets[b];
+	} else if (sample || c == 0u || chunk_size(h, c) < size) {
 		/* Nothing larger: without a sampling round (loops 0, the FAST
 		 * effort) the head of bucket b is still worth one look, or a
 		 * request in the top bucket could never be served. */
-		if (!sample && head != 0u && chunk_size(h, head) >= size) {
-			list_remove(h, head, b);
-			return head;
-		}
 		return 0u;
 	}
-	b = (uint32_t)__builtin_ctz(larger);
-	chunkid_t c = h->buckets[b];
-
-	list_remove(h, c, b);
+take:
+	/* One place takes the chunk off its list, whichever way it was found:
+	 * plain alloc and FAST inline it, the shared search calls it. */
+	if (inline_unlink) {
+		list_unlink(h, c, b);
+	} else {
+		list_remove(h, c, b);
+	}
 	return c;
 }
 
@@ -208,7 +242,7 @@ SYSHEAP_INLINE chunkid_t take_chunk(struct z_heap *h, chunksz_t size, uint32_t l
  * (SYS_HEAP_ALLOC_LOOPS, SYS_HEAP_ALLOC_BEST_FIT) as plain alloc. */
 chunkid_t z_sysheap_alloc_chunk(struct z_heap *h, chunksz_t size, uint32_t loops, bool best_fit)
 {
-	return take_chunk(h, size, loops, best_fit);
+	return take_chunk(h, size, loops, best_fit, false);
 }
 
 /* The formatted heap behind `heap`, or NULL. */
@@ -221,7 +255,7 @@ SYSHEAP_INLINE struct z_heap *heap_of(const struct sys_heap *heap)
  * `bytes` is checked here, once. */
 SYSHEAP_INLINE void *alloc_block(struct sys_heap *heap, struct z_heap *h, size_t bytes,
 				 uint32_t loops, bool best_fit, void *caller,
-				 const struct sys_heap_site *site)
+				 const struct sys_heap_site *site, const bool inline_search)
 {
 	/* bytes - 1 wraps for 0, so one compare rejects both 0 and too big. */
 	if (SYSHEAP_UNLIKELY(bytes - 1u >= h->max_request) || !heap_entry_ok(heap, caller)) {
@@ -231,7 +265,10 @@ SYSHEAP_INLINE void *alloc_block(struct sys_heap *heap, struct z_heap *h, size_t
 #if HARDENING_POISON
 again:;
 #endif
-	chunkid_t c = take_chunk(h, size, loops, best_fit);
+	/* Plain alloc and the FAST effort keep inlined copies of the search;
+	 * the other calls share z_sysheap_alloc_chunk(). */
+	chunkid_t c = inline_search ? take_chunk(h, size, loops, best_fit, true)
+				    : z_sysheap_alloc_chunk(h, size, loops, best_fit);
 
 	if (SYSHEAP_UNLIKELY(c == 0u)) {
 		return NULL;
@@ -260,17 +297,16 @@ again:;
 	return notify_alloc(heap, mem, bytes);
 }
 
-/* sys_heap_alloc() keeps its own inlined copy of alloc_block, where the
- * search policy is a constant; the other allocating calls share this one,
- * where it is a parameter: SYS_HEAP_EFFORT_FAST is this code with the
- * sampling skipped. */
+/* sys_heap_alloc() and SYS_HEAP_EFFORT_FAST keep their own inlined copies
+ * of alloc_block, where the search policy is a constant; the other
+ * allocating calls share this one, where it is a parameter. */
 __attribute__((noinline)) static void *alloc_block_shared(struct sys_heap *heap, size_t bytes,
 							 uint32_t loops, bool best_fit, void *caller,
 							 const struct sys_heap_site *site)
 {
 	struct z_heap *h = heap_of(heap);
 
-	return (h != NULL) ? alloc_block(heap, h, bytes, loops, best_fit, caller, site)
+	return (h != NULL) ? alloc_block(heap, h, bytes, loops, best_fit, caller, site, false)
 			   : z_sysheap_unformatted(heap, NULL);
 }
 
@@ -286,7 +322,7 @@ SYSHEAP_INLINE void *alloc_in_format(struct sys_heap *heap, struct z_heap *h, si
 		__builtin_unreachable();
 	}
 	return alloc_block(heap, h, bytes, SYS_HEAP_ALLOC_LOOPS, SYS_HEAP_ALLOC_BEST_FIT, caller,
-			   NULL);
+			   NULL, true);
 }
 #endif
 
@@ -305,7 +341,7 @@ void *sys_heap_alloc(struct sys_heap *heap, size_t bytes)
 	return alloc_in_format(heap, h, bytes, caller, false);
 #else
 	return alloc_block(heap, h, bytes, SYS_HEAP_ALLOC_LOOPS, SYS_HEAP_ALLOC_BEST_FIT, caller,
-			   NULL);
+			   NULL, true);
 #endif
 }
 
@@ -326,7 +362,7 @@ void *sys_heap_alloc_effort(struct sys_heap *heap, size_t bytes, enum sys_heap_e
 		struct z_heap *h = heap_of(heap);
 
 		return (h != NULL) ? alloc_block(heap, h, bytes, 0u, false,
-						 __builtin_return_address(0), NULL)
+						 __builtin_return_address(0), NULL, true)
 				   : z_sysheap_unformatted(heap, NULL);
 	}
 	if (effort == SYS_HEAP_EFFORT_FIT) {
@@ -351,26 +387,37 @@ void z_sysheap_free_block(struct sys_heap *heap, chunkid_t c)
 	free_block(heap->heap, c);
 }
 
-/* sys_heap_free() on formatted heap h: the block and its neighbours are
- * read once, checked (at BASIC and up), and merged from what was read. */
-SYSHEAP_INLINE void free_mem(struct sys_heap *heap, struct z_heap *h, void *mem, void *caller)
+/* The live block at `mem` on formatted heap h: its chunk, or 0 once
+ * reported. With `release` it is also freed (sys_heap_free()): the block
+ * and its neighbours are read once, checked (at BASIC and up), and merged
+ * from what was read. */
+SYSHEAP_INLINE chunkid_t check_block(struct sys_heap *heap, struct z_heap *h, void *mem,
+				     void *caller, bool release)
 {
-#if SYS_HEAP_OPTIMIZE_SPEED
-	/* Zeroed: with the check inlined, GCC cannot always see that a true
-	 * answer filled the view, and warns (-Wmaybe-uninitialized). */
+	/* Zeroed: with everything inlined, GCC cannot always see that a true
+	 * answer filled the view, and warns (-Wmaybe-uninitialized). The
+	 * stores fold away. */
 	struct block_view v = { 0 };
 
-	if (live_view(heap, h, mem, caller, &v)) {
-#else
-	struct block_view v;
-
-	if (z_sysheap_live_view(heap, h, mem, caller, &v)) {
-#endif
+	if (!live_view(heap, h, mem, caller, &v)) {
+		return 0u;
+	}
+	if (release) {
 		notify_free(heap, mem);
 		block_retire(h, v.c);
 		merge_view(h, &v);
 		account_free(h, v.size);
 	}
+	return v.c;
+}
+
+/* check_block() out of line: the one verifier that free, realloc,
+ * usable_size and tracing share. Four arguments, all in registers: h is
+ * loaded here. SYS_HEAP_OPTIMIZE_SPEED inlines a copy into free, so this
+ * one then never releases, and compiles without the merge. */
+chunkid_t z_sysheap_check_block(struct sys_heap *heap, void *mem, void *caller, bool release)
+{
+	return check_block(heap, heap->heap, mem, caller, release && !SYS_HEAP_OPTIMIZE_SPEED);
 }
 
 #if SYS_HEAP_OPTIMIZE_SPEED
@@ -382,7 +429,7 @@ SYSHEAP_INLINE void free_in_format(struct sys_heap *heap, struct z_heap *h, void
 	if (heap_is_big(h) != big) {
 		__builtin_unreachable();
 	}
-	free_mem(heap, h, mem, caller);
+	(void)check_block(heap, h, mem, caller, true);
 }
 #endif
 
@@ -405,7 +452,7 @@ void sys_heap_free(struct sys_heap *heap, void *mem)
 		free_in_format(heap, h, mem, caller, false);
 	}
 #else
-	free_mem(heap, h, mem, caller);
+	(void)z_sysheap_check_block(heap, mem, caller, true);
 #endif
 }
 
