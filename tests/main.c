@@ -25,6 +25,7 @@ static const struct suite suites[] = {
 	{ "multi", test_multi },
 	{ "define", test_define },
 	{ "locked", test_locked },
+	{ "lock_kinds", test_lock_kinds },
 	{ "listeners", test_listeners },
 	{ "report", test_report },
 	{ "stress", test_stress },

@@ -116,6 +116,7 @@ void test_validate(void);
 void test_multi(void);
 void test_define(void);
 void test_locked(void);
+void test_lock_kinds(void);
 void test_listeners(void);
 void test_report(void);
 void test_stress(void);

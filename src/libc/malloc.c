@@ -127,10 +127,13 @@ static void *heap_alloc(reent_t *r, size_t align, size_t bytes)
 	}
 	struct sys_heap *h = system_heap_get();
 	sys_heap_lock_key_t key = sys_heap_lock_for(h);
-	void *mem = (align > SYS_HEAP_NATURAL_ALIGN) ? sys_heap_aligned_alloc(h, align, bytes)
-						     : sys_heap_alloc(h, bytes);
+	void *mem = NULL;
 
-	sys_heap_unlock_for(h, key);
+	if (key != SYS_HEAP_LOCK_REFUSED) { /* refused: reported, ENOMEM */
+		mem = (align > SYS_HEAP_NATURAL_ALIGN) ? sys_heap_aligned_alloc(h, align, bytes)
+						       : sys_heap_alloc(h, bytes);
+		sys_heap_unlock_for(h, key);
+	}
 	if (UNLIKELY(mem == NULL)) {
 		set_errno(r, ENOMEM);
 	}
@@ -145,8 +148,10 @@ static void heap_free(void *mem)
 	struct sys_heap *h = system_heap_get();
 	sys_heap_lock_key_t key = sys_heap_lock_for(h);
 
-	sys_heap_free(h, mem);
-	sys_heap_unlock_for(h, key);
+	if (key != SYS_HEAP_LOCK_REFUSED) {
+		sys_heap_free(h, mem);
+		sys_heap_unlock_for(h, key);
+	}
 }
 
 /* realloc(NULL, n) is malloc(n); realloc(p, 0) frees p and returns NULL
@@ -163,9 +168,12 @@ static void *heap_realloc(reent_t *r, void *mem, size_t bytes)
 	}
 	struct sys_heap *h = system_heap_get();
 	sys_heap_lock_key_t key = sys_heap_lock_for(h);
-	void *moved = sys_heap_realloc(h, mem, bytes);
+	void *moved = NULL;
 
-	sys_heap_unlock_for(h, key);
+	if (key != SYS_HEAP_LOCK_REFUSED) {
+		moved = sys_heap_realloc(h, mem, bytes);
+		sys_heap_unlock_for(h, key);
+	}
 	if (UNLIKELY(moved == NULL)) {
 		set_errno(r, ENOMEM);
 	}
@@ -179,9 +187,12 @@ static size_t heap_usable(void *mem)
 	}
 	struct sys_heap *h = system_heap_get();
 	sys_heap_lock_key_t key = sys_heap_lock_for(h);
-	size_t bytes = sys_heap_usable_size(h, mem);
+	size_t bytes = 0u;
 
-	sys_heap_unlock_for(h, key);
+	if (key != SYS_HEAP_LOCK_REFUSED) {
+		bytes = sys_heap_usable_size(h, mem);
+		sys_heap_unlock_for(h, key);
+	}
 	return bytes;
 }
 
@@ -273,9 +284,12 @@ static struct mallinfo do_mallinfo(void)
 	memset(&mi, 0, sizeof(mi));
 	struct sys_heap *h = system_heap_get();
 	sys_heap_lock_key_t key = sys_heap_lock_for(h);
-	int err = sys_heap_runtime_stats_get(h, &st);
+	int err = SYS_HEAP_ERR_INVALID;
 
-	sys_heap_unlock_for(h, key);
+	if (key != SYS_HEAP_LOCK_REFUSED) {
+		err = sys_heap_runtime_stats_get(h, &st);
+		sys_heap_unlock_for(h, key);
+	}
 	if (err == 0) {
 		mi.arena = st.free_bytes + st.allocated_bytes; /* heap bytes, headers included */
 		mi.usmblks = st.max_allocated_bytes;           /* peak, as newlib's max_total_mem */
