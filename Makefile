@@ -42,6 +42,7 @@ include mk/lib.mk
 -include mk/tools.mk
 -include mk/vendor_mistakes.mk
 -include mk/fuzz.mk
+-include mk/preempt.mk
 
 .PHONY: all test clean help
 # Plain `make` builds the libraries and installs nothing: no `deps` here
