@@ -206,6 +206,14 @@ sys_heap_lock_key_t sys_heap_lock_for(struct sys_heap *heap);
  *  ::SYS_HEAP_LOCK_REFUSED). */
 void sys_heap_unlock_for(struct sys_heap *heap, sys_heap_lock_key_t key);
 
+/**
+ * True when the calling context holds `heap`'s own lock (taken through
+ * sys_heap_lock_for()). Always false for a heap on the shared default,
+ * which keeps no holder. A blocking lock needs its `self` callback for a
+ * true answer. O(1).
+ */
+bool sys_heap_lock_held(struct sys_heap *heap);
+
 /** @cond INTERNAL */
 /** True in an exception handler (IPSR != 0 on Cortex-M). The host build
  *  takes it from boards/host/lock_host.c, where tests can pretend. */

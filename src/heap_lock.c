@@ -88,6 +88,17 @@ sys_heap_lock_key_t sys_heap_lock_for(struct sys_heap *heap)
 	return key;
 }
 
+bool sys_heap_lock_held(struct sys_heap *heap)
+{
+	const struct sys_heap_lock_ops *ops = heap != NULL ? heap->lock : NULL;
+
+	if (ops == NULL || heap->lock_owner == 0u) {
+		return false;
+	}
+	/* A mask without an id: while it is held only its holder runs. */
+	return ops->self == NULL || heap->lock_owner == ops->self(ops->arg);
+}
+
 void sys_heap_unlock_for(struct sys_heap *heap, sys_heap_lock_key_t key)
 {
 	const struct sys_heap_lock_ops *ops = heap != NULL ? heap->lock : NULL;
