@@ -1,14 +1,19 @@
 # make test-preempt: the preemptive heap stress (tests/preempt/) in QEMU on
 # a Cortex-M0 (microbit, PRIMASK), a Cortex-M4 (mps2-an386, BASEPRI) and a
 # Cortex-M33 (mps2-an505, BASEPRI): threads switched by PendSV on SysTick
-# and the SysTick interrupt share three heaps, 10^6 heap operations per
+# and the SysTick interrupt share four heaps (one is FreeRTOS's, the port
+# running on the test kernel), 10^6 heap operations per
 # board (PREEMPT_OPS). Without -icount: QEMU runs as fast as it can and the
 # tick follows the host clock, so the interleaving differs run to run.
 # Output: build/<board>/preempt.elf and .log.
 
 PREEMPT_BOARDS := microbit mps2-an386 mps2-an505
 PREEMPT_TIMEOUT ?= 240
-FW_SRCS_preempt := tests/preempt/kernel.c tests/preempt/preempt_test.c $(TICK_SRCS)
+FW_SRCS_preempt := tests/preempt/kernel.c tests/preempt/preempt_test.c \
+	tests/preempt/freertos_shim.c ports/freertos/sysheap_freertos.c $(TICK_SRCS)
+# The FreeRTOS port and its stand-in headers, for every firmware object
+# (only the preempt sources include them).
+FW_INCLUDES += -Iports/freertos -Itests/freertos
 GLUE_FIRMWARES += preempt
 $(foreach b,$(PREEMPT_BOARDS),$(eval $(call firmware_rules,$(b),preempt)))
 
@@ -19,7 +24,7 @@ test-preempt: deps $(addprefix test-preempt-,$(PREEMPT_BOARDS))
 
 $(addprefix test-preempt-,$(PREEMPT_BOARDS)): test-preempt-%: $(BUILD)/%/preempt.elf
 	@sh tools/qemu_run.sh -q -s -t $(PREEMPT_TIMEOUT) -l $(BUILD)/$*/preempt.log $($*_QEMU) $<
-	@sed -n '/^preempt: [0-9]/,/^  SysTick/p' $(BUILD)/$*/preempt.log
+	@sed -n '/^preempt: [0-9]/,/passed, /p' $(BUILD)/$*/preempt.log | grep -v '^FAIL\|passed, '
 
 # make test-freertos: ports/freertos (libsysheap as FreeRTOS's heap) on the
 # host against tests/freertos/'s stand-ins for FreeRTOS.h and task.h, once

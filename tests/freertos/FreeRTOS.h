@@ -13,7 +13,14 @@
 typedef long BaseType_t;
 typedef unsigned long UBaseType_t;
 
+/* 16 KiB; less on the 16 KiB micro:bit, where tests/preempt uses it. */
+#ifndef configTOTAL_HEAP_SIZE
+#if defined(__ARM_ARCH_6M__)
+#define configTOTAL_HEAP_SIZE 1024u
+#else
 #define configTOTAL_HEAP_SIZE (16u * 1024u)
+#endif
+#endif
 #define configUSE_MALLOC_FAILED_HOOK 1
 
 void test_freertos_assert_failed(const char *file, int line);

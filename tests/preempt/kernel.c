@@ -31,6 +31,8 @@ static uint32_t boot_stack[64];
 struct kthread *volatile kernel_current = &boot;
 static volatile uint32_t ticks;
 static volatile uint32_t switches;
+static volatile uint32_t suspended; /* kernel_suspend() depth */
+static volatile bool started;
 
 #define ICSR_PENDSVSET (1u << 28)
 
@@ -118,6 +120,9 @@ uint32_t *kernel_switch(uint32_t *sp)
 	struct kthread *best = NULL;
 
 	cur->sp = sp;
+	if (suspended != 0u && cur->state == READY) {
+		return sp; /* scheduler suspended: no switch until resumed */
+	}
 	for (uint32_t n = 0u; n < nthreads; n++) {
 		struct kthread *t = &threads[(start + n) % nthreads];
 
@@ -215,6 +220,7 @@ void kernel_start(uint32_t tick_cycles)
 {
 	/* PendSV lowest; SysTick one step above it, still under BASEPRI
 	 * 0x80 (0x80 on the 2-bit v6-M, 0xC0 where there are more bits). */
+	started = true;
 	tick_start(tick_cycles);
 	uint32_t shpr3 = SCB_SHPR3 & 0x0000FFFFu;
 
@@ -226,6 +232,24 @@ void kernel_start(uint32_t tick_cycles)
 	__asm__ volatile("dsb\n\tisb" ::: "memory");
 	for (;;) {
 	}
+}
+
+void kernel_suspend(void)
+{
+	uint32_t pm = irq_off();
+
+	suspended++;
+	irq_restore(pm);
+}
+
+void kernel_resume(void)
+{
+	uint32_t pm = irq_off();
+
+	if (--suspended == 0u && started) {
+		pend_switch(); /* whatever was held back */
+	}
+	irq_restore(pm);
 }
 
 uint32_t kthread_stack_unused(uint32_t index)

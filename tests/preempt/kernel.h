@@ -55,6 +55,14 @@ uint32_t kernel_ticks(void);
 /** Threads switched in since kernel_start() (PendSV runs that changed thread). */
 uint32_t kernel_switches(void);
 
+/** Suspend the scheduler (nesting): the running thread keeps the CPU,
+ *  interrupts still run. It must not sleep or block meanwhile. As
+ *  FreeRTOS's vTaskSuspendAll(). */
+void kernel_suspend(void);
+
+/** Undo one kernel_suspend(); at the outermost, switch if due. */
+void kernel_resume(void);
+
 void kmutex_lock(struct kmutex *m);
 void kmutex_unlock(struct kmutex *m);
 

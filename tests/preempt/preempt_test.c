@@ -8,7 +8,11 @@
  *   mutex_heap  locked by the kernel's mutex (not interrupt-safe): threads
  *               only; the interrupt calls it now and then on purpose, and
  *               each call must be refused and reported (LOCK_CONTEXT);
- *   the system heap through malloc/realloc/free (its default lock).
+ *   the system heap through malloc/realloc/free (its default lock);
+ *   FreeRTOS's heap: ports/freertos (pvPortMalloc/vPortFree, locked by
+ *               vTaskSuspendAll, which the kernel provides in
+ *               freertos_shim.c): threads only; the interrupt probes it
+ *               too, and must be refused and reported.
  *
  * Every block carries its owner's cookie in every word; it is checked
  * before each free and realloc. Each thread validates all three heaps
@@ -24,7 +28,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "FreeRTOS.h"
 #include "kernel.h"
+#include "sysheap_freertos.h"
 #include "sys_heap_define.h"
 #include "sys_heap_libc.h"
 #include "sys_heap_lock.h"
@@ -36,9 +42,9 @@
 #define PREEMPT_TICK_CYCLES 5000u
 #endif
 #if defined(__ARM_ARCH_6M__)
-#define HEAP_BYTES 1536u
+#define HEAP_BYTES 1280u
 #define SLOTS 8u
-#define STACK_WORDS 256u
+#define STACK_WORDS 320u
 #else
 #define HEAP_BYTES 8192u
 #define SLOTS 16u
@@ -90,7 +96,10 @@ SYS_HEAP_LOCK_OPS_BASEPRI(isr_lock_ops, 0x80);
 SYS_HEAP_DEFINE_LOCKED(isr_heap, HEAP_BYTES, ISR_LOCK);
 SYS_HEAP_DEFINE_LOCKED(mutex_heap, HEAP_BYTES, &mutex_lock_ops);
 
-enum { ON_ISR_HEAP, ON_MUTEX_HEAP, ON_MALLOC, HEAP_KINDS };
+enum { ON_ISR_HEAP, ON_MUTEX_HEAP, ON_MALLOC, ON_FREERTOS, HEAP_KINDS };
+
+extern volatile uint32_t freertos_asserts;
+extern volatile uint32_t freertos_malloc_failed;
 
 static volatile uint32_t unexpected_errors;
 static volatile uint32_t context_errors;
@@ -161,6 +170,8 @@ static void *kind_alloc(uint8_t kind, size_t bytes)
 		return sys_heap_locked_alloc(&isr_heap, bytes);
 	case ON_MUTEX_HEAP:
 		return sys_heap_locked_alloc(&mutex_heap, bytes);
+	case ON_FREERTOS:
+		return pvPortMalloc(bytes);
 	default:
 		return malloc(bytes);
 	}
@@ -173,6 +184,8 @@ static void *kind_realloc(uint8_t kind, void *mem, size_t bytes)
 		return sys_heap_locked_realloc(&isr_heap, mem, bytes);
 	case ON_MUTEX_HEAP:
 		return sys_heap_locked_realloc(&mutex_heap, mem, bytes);
+	case ON_FREERTOS:
+		return NULL; /* FreeRTOS has no realloc: the block stays */
 	default:
 		return realloc(mem, bytes);
 	}
@@ -186,6 +199,9 @@ static void kind_free(uint8_t kind, void *mem)
 		break;
 	case ON_MUTEX_HEAP:
 		sys_heap_locked_free(&mutex_heap, mem);
+		break;
+	case ON_FREERTOS:
+		vPortFree(mem);
 		break;
 	default:
 		free(mem);
@@ -220,7 +236,7 @@ static void one_op(struct context *c, uint8_t kinds)
 		s->words = words;
 		s->cookie = (c->id << 24) ^ (uint32_t)(uintptr_t)s->mem ^ (r & 0xFFF0u);
 		fill(s);
-	} else if ((r >> 30) == 0u) {
+	} else if ((r >> 30) == 0u && s->kind != ON_FREERTOS) { /* FreeRTOS: no realloc */
 		check(c, s, s->words);
 		uint32_t *moved = kind_realloc(s->kind, s->mem, words * 4u);
 
@@ -241,7 +257,8 @@ static void one_op(struct context *c, uint8_t kinds)
 static void validate_all(struct context *c)
 {
 	if (!sys_heap_locked_validate(&isr_heap) || !sys_heap_locked_validate(&mutex_heap) ||
-	    !sys_heap_locked_validate(sys_heap_libc_heap())) {
+	    !sys_heap_locked_validate(sys_heap_libc_heap()) ||
+	    !sys_heap_locked_validate(xSysHeapFreeRTOSHeap(0))) {
 		c->failed_validations++;
 	}
 }
@@ -257,6 +274,7 @@ static struct context workers[WORKERS];
 static struct context isr_ctx = { "SysTick ISR", isr_slots, ISR_SLOTS, 0x9E3779B9u, 9u, 0u, 0u, 0u, 0u, false };
 static volatile bool stop;
 static volatile bool isr_stop;
+static size_t freertos_empty;
 static uint32_t isr_probes;
 static uint32_t isr_probe_accepted;
 
@@ -307,8 +325,10 @@ void kernel_tick_hook(void)
 		/* Not allowed here: must come back NULL, reported. */
 		void *p = sys_heap_locked_alloc(&mutex_heap, 16u);
 
+		void *q = pvPortMalloc(16u);
+
 		isr_probes++;
-		if (p != NULL) {
+		if (p != NULL || q != NULL) {
 			isr_probe_accepted++;
 		}
 	}
@@ -387,13 +407,23 @@ static void supervisor(void *arg)
 	expect(st.allocated_bytes == 0u, "isr_heap empty", (uint32_t)st.allocated_bytes);
 	(void)sys_heap_runtime_stats_get(&mutex_heap, &st);
 	expect(st.allocated_bytes == 0u, "mutex_heap empty", (uint32_t)st.allocated_bytes);
+	uint32_t spare = UINT32_MAX;
+
 	for (uint32_t i = 0u; i < WORKERS + 2u; i++) {
-		expect(kthread_stack_unused(i) >= 32u, "thread stack kept 32 bytes spare",
+		spare = kthread_stack_unused(i) < spare ? kthread_stack_unused(i) : spare;
+		expect(kthread_stack_unused(i) >= 64u, "thread stack kept 64 bytes spare",
 		       kthread_stack_unused(i));
 	}
 	expect(unexpected_errors == 0u, "no unexpected heap errors", unexpected_errors);
-	expect(isr_probes > 0u && isr_probe_accepted == 0u && context_errors == isr_probes,
-	       "mutex heap refused and reported in the ISR", context_errors);
+	expect(isr_probes > 0u && isr_probe_accepted == 0u && context_errors == 2u * isr_probes,
+	       "mutex and FreeRTOS heaps refused and reported in the ISR", context_errors);
+	expect(freertos_asserts == 0u, "no FreeRTOS assertion", freertos_asserts);
+	expect(xPortGetFreeHeapSize() == freertos_empty && sys_heap_validate(xSysHeapFreeRTOSHeap(0)),
+	       "FreeRTOS heap empty and valid", (uint32_t)xPortGetFreeHeapSize());
+	printf("  FreeRTOS heap: min ever free %lu of %lu bytes, %lu malloc-failed hook calls (the ISR probes included);"
+	       " least thread stack spare %lu bytes\n",
+	       (unsigned long)xPortGetMinimumEverFreeHeapSize(), (unsigned long)freertos_empty,
+	       (unsigned long)freertos_malloc_failed, (unsigned long)spare);
 	printf("%lu passed, %lu failed\n", (unsigned long)passed, (unsigned long)failed);
 	exit((int)failed);
 }
@@ -408,6 +438,8 @@ static void idle(void *arg)
 
 int main(void)
 {
+	freertos_empty = xPortGetFreeHeapSize(); /* formats ucHeap */
+	sys_heap_set_error_hook(xSysHeapFreeRTOSHeap(0), count_hook);
 	sys_heap_set_error_hook(&isr_heap, count_hook);
 	sys_heap_set_error_hook(&mutex_heap, count_hook);
 	for (uint32_t i = 0u; i < WORKERS; i++) {
