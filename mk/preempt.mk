@@ -11,9 +11,10 @@ PREEMPT_BOARDS := microbit mps2-an386 mps2-an505
 PREEMPT_TIMEOUT ?= 240
 FW_SRCS_preempt := tests/preempt/kernel.c tests/preempt/preempt_test.c \
 	tests/preempt/freertos_shim.c ports/freertos/sysheap_freertos.c $(TICK_SRCS)
-# The FreeRTOS port and its stand-in headers, for every firmware object
-# (only the preempt sources include them).
-FW_INCLUDES += -Iports/freertos -Itests/freertos
+# The FreeRTOS port and its stand-in headers: for the objects that use them.
+$(foreach b,$(PREEMPT_BOARDS),$(foreach o,tests/preempt/preempt_test tests/preempt/freertos_shim \
+	ports/freertos/sysheap_freertos,$(eval $(BUILD)/$(b)/obj/$(o).o: \
+	FW_INCLUDES += -Iports/freertos -Itests/freertos)))
 GLUE_FIRMWARES += preempt
 $(foreach b,$(PREEMPT_BOARDS),$(eval $(call firmware_rules,$(b),preempt)))
 
