@@ -188,6 +188,10 @@ static void test_reentry(const struct sys_heap_lock_ops *ops)
 	sys_heap_lock_key_t key = sys_heap_lock_for(&heap);
 
 	CHECK(key != SYS_HEAP_LOCK_REFUSED);
+	CHECK(sys_heap_lock_held(&heap));
+	mutex.current = 0x2000u; /* another task: not the holder */
+	CHECK(ops->self == NULL || !sys_heap_lock_held(&heap));
+	mutex.current = 0x1000u;
 	CHECK(sys_heap_locked_alloc(&heap, 16u) == NULL);
 	CHECK_EQ(hook_calls, 1u);
 	CHECK_EQ(hook_last, SYS_HEAP_ERR_LOCK_REENTRY);
@@ -206,6 +210,7 @@ static void test_reentry(const struct sys_heap_lock_ops *ops)
 	CHECK_EQ(heap_stats(&heap).allocated_bytes, 0u);
 	CHECK_EQ(hook_calls, 4u);
 	CHECK_EQ(heap.lock_owner, 0u);
+	CHECK(!sys_heap_lock_held(&heap));
 }
 
 /* A recursive lock lets its holder in, and is released at the outermost
@@ -231,6 +236,8 @@ static void test_default_nests(void)
 {
 	setup(NULL);
 	sys_heap_lock_key_t key = sys_heap_lock_for(&heap);
+
+	CHECK(!sys_heap_lock_held(&heap)); /* the shared default keeps no holder */
 	void *p = sys_heap_locked_alloc(&heap, 16u);
 
 	CHECK(p != NULL);
