@@ -199,12 +199,36 @@ void sys_heap_set_lock(struct sys_heap *heap, const struct sys_heap_lock_ops *op
  * ::SYS_HEAP_ERR_LOCK_REENTRY) and return ::SYS_HEAP_LOCK_REFUSED
  * without taking the lock. O(1) plus the lock's own cost.
  */
-sys_heap_lock_key_t sys_heap_lock_for(struct sys_heap *heap);
+static inline sys_heap_lock_key_t sys_heap_lock_for(struct sys_heap *heap);
 
 /** Leave the critical section of `heap` entered by the
  *  sys_heap_lock_for() that returned `key` (a no-op for
  *  ::SYS_HEAP_LOCK_REFUSED). */
-void sys_heap_unlock_for(struct sys_heap *heap, sys_heap_lock_key_t key);
+static inline void sys_heap_unlock_for(struct sys_heap *heap, sys_heap_lock_key_t key);
+
+/** @cond INTERNAL */
+/* A heap with a lock of its own: the checks and the callbacks, out of
+ * line. The shared default stays a direct call, as it always was. */
+sys_heap_lock_key_t z_sysheap_lock_own(struct sys_heap *heap, void *caller);
+void z_sysheap_unlock_own(struct sys_heap *heap, sys_heap_lock_key_t key);
+
+static inline sys_heap_lock_key_t sys_heap_lock_for(struct sys_heap *heap)
+{
+	if (heap == NULL || heap->lock == NULL) {
+		return sys_heap_lock();
+	}
+	return z_sysheap_lock_own(heap, __builtin_return_address(0));
+}
+
+static inline void sys_heap_unlock_for(struct sys_heap *heap, sys_heap_lock_key_t key)
+{
+	if (heap == NULL || heap->lock == NULL) {
+		sys_heap_unlock(key);
+	} else {
+		z_sysheap_unlock_own(heap, key);
+	}
+}
+/** @endcond */
 
 /**
  * True when the calling context holds `heap`'s own lock (taken through

@@ -4,6 +4,10 @@
  * checks first, so each locked entry point (heap_locked.c, the libc glue,
  * C++ new, the ports) gets them by calling it.
  *
+ * sys_heap_lock_for() itself is inline (sys_heap_lock.h): the shared
+ * default is a direct call of sys_heap_lock(); a heap with a lock of its
+ * own comes here.
+ *
  * The re-entry check needs to know who holds the lock. The handle records
  * the holder's id and depth, written only by the holder. A lock that
  * masks interrupts needs no id: once it is taken nobody else can run, so
@@ -54,14 +58,9 @@ static __attribute__((noinline, cold)) sys_heap_lock_key_t refuse(struct sys_hea
 	return SYS_HEAP_LOCK_REFUSED;
 }
 
-sys_heap_lock_key_t sys_heap_lock_for(struct sys_heap *heap)
+sys_heap_lock_key_t z_sysheap_lock_own(struct sys_heap *heap, void *caller)
 {
-	const struct sys_heap_lock_ops *ops = heap != NULL ? heap->lock : NULL;
-
-	if (ops == NULL) {
-		return sys_heap_lock();
-	}
-	void *caller = __builtin_return_address(0);
+	const struct sys_heap_lock_ops *ops = heap->lock;
 	bool recursive = (ops->flags & SYS_HEAP_LOCK_RECURSIVE) != 0u;
 
 	if ((ops->flags & SYS_HEAP_LOCK_IRQ_SAFE) == 0u && z_sysheap_in_isr()) {
@@ -99,14 +98,10 @@ bool sys_heap_lock_held(struct sys_heap *heap)
 	return ops->self == NULL || heap->lock_owner == ops->self(ops->arg);
 }
 
-void sys_heap_unlock_for(struct sys_heap *heap, sys_heap_lock_key_t key)
+void z_sysheap_unlock_own(struct sys_heap *heap, sys_heap_lock_key_t key)
 {
-	const struct sys_heap_lock_ops *ops = heap != NULL ? heap->lock : NULL;
+	const struct sys_heap_lock_ops *ops = heap->lock;
 
-	if (ops == NULL) {
-		sys_heap_unlock(key);
-		return;
-	}
 	if (key == SYS_HEAP_LOCK_REFUSED) {
 		return;
 	}
