@@ -53,6 +53,7 @@ extern "C" {
 #endif
 
 struct sys_heap;
+struct sys_heap_lock_ops;
 
 /** Kinds of misuse reported to the error hook. */
 enum sys_heap_error {
@@ -90,6 +91,17 @@ enum sys_heap_error {
 	 *  one already added, has no memory, or the table is full
 	 *  (sys_multi_heap.h). `heap` is NULL, `mem` the refused memory. */
 	SYS_HEAP_ERR_BAD_REGION = 10,
+	/** A locked call on a heap whose lock may not be taken in an interrupt
+	 *  (an RTOS mutex, sys_heap_lock.h) came from handler mode (IPSR != 0
+	 *  on Cortex-M). The lock is not taken: allocations return NULL, free
+	 *  and realloc leave the block untouched. */
+	SYS_HEAP_ERR_LOCK_CONTEXT = 11,
+	/** A locked call on a heap whose lock the same context already holds
+	 *  (a listener or an error hook calling back into its heap), with a
+	 *  lock that is not recursive. Reported instead of deadlocking or
+	 *  re-entering a half-done operation; the call then does nothing, as
+	 *  for ::SYS_HEAP_ERR_LOCK_CONTEXT. */
+	SYS_HEAP_ERR_LOCK_REENTRY = 12,
 };
 
 /**
@@ -129,6 +141,14 @@ struct sys_heap {
 	 *  with them; read it through sys_heap_runtime_stats_get(). Kept in
 	 *  the handle, off the allocator's hot data. */
 	size_t error_count;
+	/** The heap's lock (sys_heap_lock.h): NULL for the shared default,
+	 *  sys_heap_lock(). Read by the locked calls only, never by the plain
+	 *  API. Set it with sys_heap_set_lock(). */
+	const struct sys_heap_lock_ops *lock;
+	/** Context holding that lock (0: nobody) and how many times it took
+	 *  it: the re-entry check. Written only with the lock held. */
+	uintptr_t lock_owner;
+	uint32_t lock_depth;
 };
 
 /** Runtime statistics of one heap. Each figure counts whole chunks, headers

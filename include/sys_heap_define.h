@@ -134,7 +134,10 @@ const struct sys_heap_static *sys_heap_static_at(size_t index);
  * each descriptor sits in its own section, and without a user-given
  * alignment GCC may raise a 40-byte object's to 32 (x86-64 does), padding
  * the gaps between entries. An explicit alignment is never raised. */
-#define Z_SYS_HEAP_DEFINE(name, bytes, sect, align, granule)                      \
+#define Z_SYS_HEAP_DEFINE(name, bytes, sect, align, granule) \
+	Z_SYS_HEAP_DEFINE_LOCKED(name, bytes, sect, align, granule, NULL)
+/* `lock`: the heap's lock (sys_heap_lock.h), an address constant or NULL. */
+#define Z_SYS_HEAP_DEFINE_LOCKED(name, bytes, sect, align, granule, lock)        \
 	Z_SYS_HEAP_STATIC_ASSERT((size_t)(bytes) >= SYS_HEAP_MIN_BYTES,                \
 				 "SYS_HEAP_DEFINE(" #name "): size below SYS_HEAP_MIN_BYTES"); \
 	Z_SYS_HEAP_STATIC_ASSERT(!Z_SYS_HEAP_SMALL_ONLY ||                              \
@@ -146,7 +149,8 @@ const struct sys_heap_static *sys_heap_static_at(size_t index);
 	Z_SYS_HEAP_LINK_REQUIRE(Z_SYS_HEAP_REGISTRY_SYMBOL);                          \
 	static uint8_t z_sys_heap_buf_##name[(bytes)]                                \
 		__attribute__((__section__(sect), __aligned__(align)));                     \
-	struct sys_heap name = { Z_SYS_HEAP_NULL, z_sys_heap_buf_##name, (bytes), 0u }; \
+	struct sys_heap name = { Z_SYS_HEAP_NULL, z_sys_heap_buf_##name, (bytes), 0u,    \
+				 (lock), 0u, 0u };                                     \
 	__attribute__((__section__(".sysheap.registry." #name), __used__,                    \
 		       __aligned__(__alignof__(struct sys_heap_static))))                 \
 	static const struct sys_heap_static z_sys_heap_desc_##name = {               \
@@ -230,6 +234,17 @@ const struct sys_heap_static *sys_heap_static_at(size_t index);
 			  ((size_t)(granule) > SYS_HEAP_NATURAL_ALIGN ? (granule)         \
 								      : SYS_HEAP_NATURAL_ALIGN), \
 			  (granule))
+
+/**
+ * SYS_HEAP_DEFINE() with its own lock: `ops` is the address of a
+ * `const struct sys_heap_lock_ops` (sys_heap_lock.h), e.g.
+ * `&sys_heap_lock_ops_none` for a heap one thread owns, or an RTOS
+ * mutex's callbacks. Same as attaching it with sys_heap_set_lock() before
+ * the first use.
+ */
+#define SYS_HEAP_DEFINE_LOCKED(name, bytes, ops) \
+	Z_SYS_HEAP_DEFINE_LOCKED(name, bytes, SYS_HEAP_BUFFER_SECTION(name), SYS_HEAP_NATURAL_ALIGN, \
+				 0u, ops)
 
 /** Declare a heap defined in another file. */
 #define SYS_HEAP_DECLARE(name) extern struct sys_heap name

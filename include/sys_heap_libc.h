@@ -35,7 +35,10 @@
  * on the system heap exclude each other. The archives' default is an
  * interrupt mask (sys_heap_lock.h), so threads and ISRs may allocate. An
  * RTOS port replaces sys_heap_lock()/sys_heap_unlock(), for every entry
- * point at once.
+ * point at once, or gives the system heap a lock of its own with
+ * sys_heap_set_lock(sys_heap_libc_heap(), ops). A call the lock refuses
+ * (wrong context, re-entry: reported) fails with ENOMEM. __malloc_lock()
+ * is recursive over either.
  *
  * **C semantics** (tested in tests/libc/):
  * - failure returns NULL and sets errno to ENOMEM; the old block of a

@@ -20,6 +20,10 @@
  * configMAX_SYSCALL_INTERRUPT_PRIORITY. BASEPRI_MAX only ever raises the
  * mask, and unlock restores the previous value, so the lock nests.
  * A bad threshold, or a core without BASEPRI, is a compile error.
+ *
+ * This replaces the default lock of every heap without a lock of its
+ * own. For one heap only, attach SYS_HEAP_LOCK_OPS_BASEPRI() to it with
+ * sys_heap_set_lock() instead (sys_heap_lock.h).
  */
 #ifndef SYS_HEAP_LOCK_BASEPRI_H
 #define SYS_HEAP_LOCK_BASEPRI_H
@@ -37,24 +41,12 @@ _Static_assert(SYS_HEAP_LOCK_BASEPRI > 0 && SYS_HEAP_LOCK_BASEPRI <= 255,
 
 sys_heap_lock_key_t sys_heap_lock(void)
 {
-	uint32_t key;
-
-	__asm__ volatile("mrs %0, basepri\n\t"
-			 "msr basepri_max, %1\n\t"
-			 "isb" /* the new mask applies from the next instruction */
-			 : "=&r"(key)
-			 : "r"((uint32_t)(SYS_HEAP_LOCK_BASEPRI))
-			 : "memory");
-	return key;
+	return z_sysheap_basepri_raise((uint32_t)(SYS_HEAP_LOCK_BASEPRI));
 }
 
 void sys_heap_unlock(sys_heap_lock_key_t key)
 {
-	__asm__ volatile("msr basepri, %0\n\t"
-			 "isb"
-			 :
-			 : "r"(key)
-			 : "memory");
+	z_sysheap_basepri_restore(key);
 }
 
 #endif /* SYS_HEAP_LOCK_BASEPRI_H */

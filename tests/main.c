@@ -26,6 +26,7 @@ static const struct suite suites[] = {
 	{ "regions", test_regions },
 	{ "define", test_define },
 	{ "locked", test_locked },
+	{ "lock_kinds", test_lock_kinds },
 	{ "listeners", test_listeners },
 	{ "record", test_record },
 	{ "report", test_report },

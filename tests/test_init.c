@@ -458,7 +458,7 @@ static void test_big_heap(void)
 static void test_unformatted(void)
 {
 	static uint8_t region[1024];
-	struct sys_heap never = { NULL, region, sizeof(region), 0u };
+	struct sys_heap never = { NULL, region, sizeof(region), 0u, NULL, 0u, 0u };
 
 	/* The kinds have names for reports; anything else is UNKNOWN. */
 	CHECK(strcmp(sys_heap_error_name(SYS_HEAP_ERR_UNFORMATTED), "UNFORMATTED") == 0);

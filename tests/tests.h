@@ -117,6 +117,7 @@ void test_multi(void);
 void test_regions(void);
 void test_define(void);
 void test_locked(void);
+void test_lock_kinds(void);
 void test_listeners(void);
 void test_record(void);
 void test_report(void);

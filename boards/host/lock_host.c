@@ -21,3 +21,12 @@ __attribute__((weak)) void sys_heap_unlock(sys_heap_lock_key_t key)
 {
 	depth = key;
 }
+
+/* Host programs have no handler mode; a test sets this to pretend it runs
+ * in an interrupt (the context check of sys_heap_lock_for()). */
+bool sys_heap_host_in_isr;
+
+__attribute__((weak)) bool z_sysheap_in_isr(void)
+{
+	return sys_heap_host_in_isr;
+}

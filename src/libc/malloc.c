@@ -114,6 +114,28 @@ void sys_heap_libc_unlock(sys_heap_lock_key_t key)
 	sys_heap_unlock_for(system_heap_get(), key);
 }
 
+/* Depth of __malloc_lock() (below). While it is held here, the heap
+ * operations run inside it without taking the lock again, so newlib code
+ * that calls malloc under __malloc_lock works whatever lock the system
+ * heap has (recursive or not). */
+static unsigned int malloc_lock_depth;
+#define GLUE_INSIDE_MALLOC_LOCK (SYS_HEAP_LOCK_REFUSED - 1u)
+
+static sys_heap_lock_key_t glue_lock(struct sys_heap *h)
+{
+	if (malloc_lock_depth != 0u && sys_heap_lock_held(h)) {
+		return GLUE_INSIDE_MALLOC_LOCK;
+	}
+	return sys_heap_lock_for(h);
+}
+
+static void glue_unlock(struct sys_heap *h, sys_heap_lock_key_t key)
+{
+	if (key != GLUE_INSIDE_MALLOC_LOCK) {
+		sys_heap_unlock_for(h, key);
+	}
+}
+
 /* ---------------------------------------------------------------------- */
 /* The four locked operations                                             */
 
@@ -136,11 +158,14 @@ static void *heap_alloc(reent_t *r, size_t align, size_t bytes)
 		bytes = 1u;
 	}
 	struct sys_heap *h = system_heap_get();
-	sys_heap_lock_key_t key = sys_heap_lock_for(h);
-	void *mem = (align > SYS_HEAP_NATURAL_ALIGN) ? sys_heap_aligned_alloc(h, align, bytes)
-						     : sys_heap_alloc(h, bytes);
+	sys_heap_lock_key_t key = glue_lock(h);
+	void *mem = NULL;
 
-	sys_heap_unlock_for(h, key);
+	if (key != SYS_HEAP_LOCK_REFUSED) { /* refused: reported, ENOMEM */
+		mem = (align > SYS_HEAP_NATURAL_ALIGN) ? sys_heap_aligned_alloc(h, align, bytes)
+						       : sys_heap_alloc(h, bytes);
+		glue_unlock(h, key);
+	}
 	if (UNLIKELY(mem == NULL)) {
 		set_errno(r, ENOMEM);
 	}
@@ -153,10 +178,12 @@ static void heap_free(void *mem)
 		return;
 	}
 	struct sys_heap *h = system_heap_get();
-	sys_heap_lock_key_t key = sys_heap_lock_for(h);
+	sys_heap_lock_key_t key = glue_lock(h);
 
-	sys_heap_free(h, mem);
-	sys_heap_unlock_for(h, key);
+	if (key != SYS_HEAP_LOCK_REFUSED) {
+		sys_heap_free(h, mem);
+		glue_unlock(h, key);
+	}
 }
 
 /* realloc(NULL, n) is malloc(n); realloc(p, 0) frees p and returns NULL
@@ -172,10 +199,13 @@ static void *heap_realloc(reent_t *r, void *mem, size_t bytes)
 		return NULL;
 	}
 	struct sys_heap *h = system_heap_get();
-	sys_heap_lock_key_t key = sys_heap_lock_for(h);
-	void *moved = sys_heap_realloc(h, mem, bytes);
+	sys_heap_lock_key_t key = glue_lock(h);
+	void *moved = NULL;
 
-	sys_heap_unlock_for(h, key);
+	if (key != SYS_HEAP_LOCK_REFUSED) {
+		moved = sys_heap_realloc(h, mem, bytes);
+		glue_unlock(h, key);
+	}
 	if (UNLIKELY(moved == NULL)) {
 		set_errno(r, ENOMEM);
 	}
@@ -188,10 +218,13 @@ static size_t heap_usable(void *mem)
 		return 0u;
 	}
 	struct sys_heap *h = system_heap_get();
-	sys_heap_lock_key_t key = sys_heap_lock_for(h);
-	size_t bytes = sys_heap_usable_size(h, mem);
+	sys_heap_lock_key_t key = glue_lock(h);
+	size_t bytes = 0u;
 
-	sys_heap_unlock_for(h, key);
+	if (key != SYS_HEAP_LOCK_REFUSED) {
+		bytes = sys_heap_usable_size(h, mem);
+		glue_unlock(h, key);
+	}
 	return bytes;
 }
 #endif /* SYS_HEAP_LIBC_REGIONS */
@@ -283,10 +316,13 @@ static struct mallinfo do_mallinfo(void)
 
 	memset(&mi, 0, sizeof(mi));
 	struct sys_heap *h = system_heap_get();
-	sys_heap_lock_key_t key = sys_heap_lock_for(h);
-	int err = sys_heap_runtime_stats_get(h, &st);
+	sys_heap_lock_key_t key = glue_lock(h);
+	int err = SYS_HEAP_ERR_INVALID;
 
-	sys_heap_unlock_for(h, key);
+	if (key != SYS_HEAP_LOCK_REFUSED) {
+		err = sys_heap_runtime_stats_get(h, &st);
+		glue_unlock(h, key);
+	}
 	if (err == 0) {
 		mi.arena = st.free_bytes + st.allocated_bytes; /* heap bytes, headers included */
 		mi.usmblks = st.max_allocated_bytes;           /* peak, as newlib's max_total_mem */
@@ -418,10 +454,16 @@ void *z_sysheap_sbrk_trap(ptrdiff_t increment)
 
 static sys_heap_lock_key_t malloc_lock_outer_key;
 static sys_heap_lock_key_t malloc_lock_inner_key;
-static unsigned int malloc_lock_depth;
 
+/* Recursive, as newlib's is: the holder of a heap's own lock counts
+ * instead of taking it again (the shared default lock nests by itself). */
 static void malloc_lock_enter(void)
 {
+	if (malloc_lock_depth != 0u && sys_heap_lock_held(system_heap_get())) {
+		malloc_lock_depth++;
+		malloc_lock_inner_key = GLUE_INSIDE_MALLOC_LOCK;
+		return;
+	}
 	sys_heap_lock_key_t key = sys_heap_libc_lock();
 
 	/* Only the holder gets here, so the counters need no more locking.
@@ -438,8 +480,12 @@ static void malloc_lock_leave(void)
 	if (malloc_lock_depth == 0u) {
 		return; /* unbalanced unlock: ignore rather than unmask */
 	}
-	sys_heap_libc_unlock(--malloc_lock_depth == 0u ? malloc_lock_outer_key
-						       : malloc_lock_inner_key);
+	sys_heap_lock_key_t key = --malloc_lock_depth == 0u ? malloc_lock_outer_key
+							   : malloc_lock_inner_key;
+
+	if (key != GLUE_INSIDE_MALLOC_LOCK) {
+		sys_heap_libc_unlock(key);
+	}
 }
 
 #if LIBC_NEWLIB

@@ -28,10 +28,8 @@ void malloc_stats(void)
 	struct sys_heap *h = sys_heap_libc_heap();
 	struct sys_memory_stats st = { 0u, 0u, 0u, 0u };
 
-	sys_heap_lock_key_t key = sys_heap_libc_lock();
-	int err = sys_heap_runtime_stats_get(h, &st);
+	int err = sys_heap_locked_runtime_stats_get(h, &st);
 
-	sys_heap_libc_unlock(key);
 	if (err != 0) {
 		/* Statistics compiled out, or a heap too small to format. */
 		fprintf(stderr, "malloc_stats: no statistics (error %d)\n", err);

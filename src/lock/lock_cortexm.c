@@ -16,18 +16,10 @@
 
 __attribute__((weak)) sys_heap_lock_key_t sys_heap_lock(void)
 {
-	uint32_t key;
-
-	/* cpsid is self-synchronising: no isb needed. */
-	__asm__ volatile("mrs %0, primask\n\t"
-			 "cpsid i"
-			 : "=r"(key)
-			 :
-			 : "memory");
-	return key;
+	return z_sysheap_primask_raise();
 }
 
 __attribute__((weak)) void sys_heap_unlock(sys_heap_lock_key_t key)
 {
-	__asm__ volatile("msr primask, %0" : : "r"(key) : "memory");
+	z_sysheap_primask_restore(key);
 }

@@ -517,6 +517,23 @@ static void test_buffered_stream(void)
 
 /* ---- the lock ------------------------------------------------------------- */
 
+static void malloc_lock_pair(bool take)
+{
+#if LIBC_IS_NEWLIB
+	if (take) {
+		__malloc_lock(_REENT);
+	} else {
+		__malloc_unlock(_REENT);
+	}
+#else
+	if (take) {
+		__malloc_lock();
+	} else {
+		__malloc_unlock();
+	}
+#endif
+}
+
 static void test_lock_hook(void)
 {
 	unsigned calls = lock_calls;
@@ -564,6 +581,32 @@ static void test_lock_hook(void)
 	CHECK_EQ(primask(), 0);
 	CHECK_EQ(lock_depth, 0);
 	CHECK(lock_depth_max >= 2);
+
+	/* With a lock of its own that does not nest (PRIMASK, re-entry
+	 * reported), __malloc_lock is still recursive, as newlib's is, and
+	 * malloc inside it works: nothing reported, the mask kept throughout. */
+	struct sys_heap *h = sys_heap_libc_heap();
+	size_t errors = h->error_count;
+
+	sys_heap_set_lock(h, &sys_heap_lock_ops_primask);
+	malloc_lock_pair(true);
+	CHECK(sys_heap_lock_held(h));
+	malloc_lock_pair(true);
+	p = malloc(24);
+	CHECK(p != NULL);
+	free(p);
+	malloc_lock_pair(false);
+	CHECK_EQ(primask(), 1);
+	CHECK(sys_heap_lock_held(h));
+	malloc_lock_pair(false);
+	CHECK_EQ(primask(), 0);
+	CHECK(!sys_heap_lock_held(h));
+	CHECK_EQ(h->error_count, errors);
+	p = malloc(24); /* outside: the heap's own lock again */
+	CHECK(p != NULL);
+	free(p);
+	CHECK_EQ(h->error_count, errors);
+	sys_heap_set_lock(h, NULL);
 }
 
 /* ---- malloc from an interrupt ---------------------------------------------- */
