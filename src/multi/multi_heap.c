@@ -128,22 +128,15 @@ const struct sys_multi_heap_rec *z_sysheap_multi_owner(const struct sys_multi_he
 
 void z_sysheap_multi_free_in(struct sys_heap *heap, void *mem)
 {
-	sys_heap_lock_key_t key = sys_heap_lock_for(heap);
-
-	sys_heap_free(heap, mem);
-	sys_heap_unlock_for(heap, key);
+	sys_heap_locked_free(heap, mem);
 }
 
 void *z_sysheap_multi_alloc_in(struct sys_heap *heap, size_t align, size_t bytes)
 {
-	sys_heap_lock_key_t key = sys_heap_lock_for(heap);
 	/* The heap's aligned calls want a power of two; Zephyr's 0 means
 	 * "no alignment". */
-	void *mem = align > SYS_HEAP_NATURAL_ALIGN ? sys_heap_aligned_alloc(heap, align, bytes)
-						   : sys_heap_alloc(heap, bytes);
-
-	sys_heap_unlock_for(heap, key);
-	return mem;
+	return align > SYS_HEAP_NATURAL_ALIGN ? sys_heap_locked_aligned_alloc(heap, align, bytes)
+					      : sys_heap_locked_alloc(heap, bytes);
 }
 
 void sys_multi_heap_free(struct sys_multi_heap *mheap, void *block)
@@ -177,6 +170,10 @@ void *z_sysheap_multi_realloc(struct sys_multi_heap *mheap, void *cfg, void *ptr
 		return NULL;
 	}
 	sys_heap_lock_key_t key = sys_heap_lock_for(heap);
+
+	if (key == SYS_HEAP_LOCK_REFUSED) { /* reported: the block stays as it is */
+		return NULL;
+	}
 	/* 0 for a block the heap does not recognise: its hook has heard of
 	 * it, and nothing is resized or moved. */
 	size_t old = sys_heap_usable_size(heap, ptr);

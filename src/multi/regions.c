@@ -66,6 +66,10 @@ static void *alloc_in_region(const struct sys_heap_region *region, uint32_t caps
 		return z_sysheap_multi_alloc_in(heap, align, bytes);
 	}
 	sys_heap_lock_key_t key = sys_heap_lock_for(heap);
+
+	if (key == SYS_HEAP_LOCK_REFUSED) { /* reported */
+		return NULL;
+	}
 	size_t before = free_bytes(heap);
 	void *mem = NULL;
 
@@ -195,10 +199,8 @@ int sys_heap_regions_stats(struct sys_heap_regions *regions, uint32_t caps,
 			continue;
 		}
 		struct sys_memory_stats one;
-		sys_heap_lock_key_t key = sys_heap_lock_for(region->heap);
-		int err = sys_heap_runtime_stats_get(region->heap, &one);
+		int err = sys_heap_locked_runtime_stats_get(region->heap, &one);
 
-		sys_heap_unlock_for(region->heap, key);
 		if (err != 0) {
 			return err;
 		}
@@ -217,11 +219,7 @@ bool sys_heap_regions_validate(struct sys_heap_regions *regions)
 	bool ok = true;
 
 	for (unsigned int i = 0u; i < regions->multi.nheaps; i++) {
-		struct sys_heap *heap = regions->by_rank[i]->heap;
-		sys_heap_lock_key_t key = sys_heap_lock_for(heap);
-
-		ok = sys_heap_validate(heap) && ok;
-		sys_heap_unlock_for(heap, key);
+		ok = sys_heap_locked_validate(regions->by_rank[i]->heap) && ok;
 	}
 	return ok;
 }
