@@ -44,6 +44,7 @@ include mk/lib.mk
 -include mk/fuzz.mk
 -include mk/zephyr.mk
 -include mk/oracle.mk
+-include mk/guard.mk
 
 .PHONY: all test clean help
 # Plain `make` builds the libraries and installs nothing: no `deps` here

@@ -86,6 +86,11 @@ enum sys_heap_error {
 	 *  a trap, ld/sysheap_libc.ld). Reported against the system heap to the
 	 *  default hook, with `mem` NULL; `_sbrk` then fails with ENOMEM. */
 	SYS_HEAP_ERR_SBRK = 9,
+	/** A guarded block (SYS_HEAP_GUARD, sys_heap_guard.h) was accessed
+	 *  out of bounds or after its free: reported from the MemManage
+	 *  handler with `mem` the block and `caller` the faulting PC;
+	 *  sys_heap_guard_last_report() has the size and offset. */
+	SYS_HEAP_ERR_GUARD_FAULT = 10,
 };
 
 /**

@@ -1,0 +1,74 @@
+# The MPU guard (SYS_HEAP_GUARD, include/sys_heap_guard.h, src/guard/).
+#
+#   make test-guard     tests/guard/guard_test.c as QEMU firmware on
+#                       $(GUARD_BOARDS) (PMSAv7 on M3 and M4, PMSAv8 on M33),
+#                       twice each: overflow mode sampling 1 in 16, and
+#                       underflow mode sampling 1 in 1. Every fault kind
+#                       (overflow or underflow, write and read after free)
+#                       must trap at its instruction with the right report,
+#                       the stress run must draw no report, and the
+#                       firmware's own MPU region must still fault. Then
+#                       SYS_HEAP_GUARD=1 must refuse to compile for
+#                       Cortex-M0. Last line `N passed, N failed`.
+#   make bench-guard    instructions (QEMU -icount) of an unsampled and a
+#                       sampled alloc+free through the guard's entry points
+#                       against plain sys_heap_alloc+free, RAM per slot and
+#                       the guard's flash, on mps2-an386; printed.
+#
+# The library sources are compiled into each firmware with the guard's
+# options (the per-CPU libsysheap.a is the default build and is only used
+# for what the firmware does not define itself), through mk/boards.mk's
+# objdir_rules and firmware_rules, like mk/fault.mk.
+
+GUARD_BOARDS  ?= mps2-an385 mps2-an386 mps2-an505
+GUARD_TIMEOUT ?= 120
+GUARD_DIR     := $(BUILD)/guard
+GUARD_SRCS    := $(LIB_SRCS) $(sort $(wildcard src/guard/*.c)) tests/harness.c
+# QEMU's PMSAv7 model caches 1 KiB pages, so a subregion smaller than that
+# goes unenforced after a neighbouring access: PMSAv7 boards test 1 KiB
+# slots (8 KiB regions). PMSAv8 has no subregions: the default slot size.
+GUARD_BOARD_DEFS_mps2-an385 := -DSYS_HEAP_GUARD_SLOT_SIZE=1024
+GUARD_BOARD_DEFS_mps2-an386 := -DSYS_HEAP_GUARD_SLOT_SIZE=1024
+GUARD_BOARD_DEFS_mps2-an505 :=
+GUARD_DEFS := -DSYS_HEAP_GUARD=1 -Isrc/core -Isrc/guard
+
+FW_SRCS_guard_over  := $(GUARD_SRCS) tests/guard/guard_test.c
+FW_DEFS_guard_over  := $(GUARD_DEFS) -DSYS_HEAP_GUARD_SAMPLE_RATE=16
+FW_SRCS_guard_under := $(GUARD_SRCS) tests/guard/guard_test.c
+FW_DEFS_guard_under := $(GUARD_DEFS) -DSYS_HEAP_GUARD_SAMPLE_RATE=1 -DSYS_HEAP_GUARD_UNDERFLOW=1
+FW_SRCS_guard_bench := $(GUARD_SRCS) tests/guard/guard_bench.c
+FW_DEFS_guard_bench := $(GUARD_DEFS) -DSYS_HEAP_GUARD_SAMPLE_RATE=2
+GUARD_FIRMWARES := guard_over guard_under
+
+ifneq ($(and $(value firmware_rules),$(value objdir_rules),$(value fw_objdir)),)
+GUARD_FW_OK := yes
+$(foreach b,$(GUARD_BOARDS),$(foreach f,$(GUARD_FIRMWARES) guard_bench,\
+	$(eval $(call objdir_rules,$(b),$(call fw_objdir,$(b),$(f)),$(FW_DEFS_$(f)) $(GUARD_BOARD_DEFS_$(b)))) \
+	$(eval $(call firmware_rules,$(b),$(f)))))
+endif
+
+GUARD_FW = $(foreach b,$(GUARD_BOARDS),$(foreach f,$(GUARD_FIRMWARES),$(BUILD)/$(b)/$(f).elf))
+
+.PHONY: test-guard bench-guard
+TEST_TARGETS += test-guard
+
+test-guard: $(if $(GUARD_FW_OK),$(GUARD_FW))
+	@$(if $(GUARD_FW_OK),,echo "test-guard: mk/boards.mk's firmware rules are missing"; exit 1)
+	@mkdir -p $(GUARD_DIR); passed=0; failed=0; \
+	for b in $(GUARD_BOARDS); do for f in $(GUARD_FIRMWARES); do \
+		if sh tools/qemu_run.sh -q -s -t $(GUARD_TIMEOUT) -l $(BUILD)/$$b/$$f.log \
+			$$b $(BUILD)/$$b/$$f.elf; then passed=$$((passed + 1)); \
+			grep -E '^(guard report|stress)' $(BUILD)/$$b/$$f.log | sed "s/^/   /"; \
+		else failed=$$((failed + 1)); fi; \
+	done; done; \
+	for c in cortex-m0 host; do \
+		if [ $$c = host ]; then cc="$(HOST_CC)"; else cc="$(TARGET_CC) $(call target_flags,cortex-m0)"; fi; \
+		if printf '#include "sys_heap.h"\n' | $$cc -std=c11 -Iinclude -DSYS_HEAP_GUARD=1 -x c -c - \
+			-o /dev/null 2>$(GUARD_DIR)/refuse-$$c.log; then \
+			echo "FAIL SYS_HEAP_GUARD=1 compiled for $$c"; failed=$$((failed + 1)); \
+		elif grep -q 'error: #error "SYS_HEAP_GUARD needs a Cortex-M MPU' $(GUARD_DIR)/refuse-$$c.log; then \
+			echo "PASS SYS_HEAP_GUARD=1 refused for $$c with its message"; passed=$$((passed + 1)); \
+		else echo "FAIL $$c: not the guard's message:"; cat $(GUARD_DIR)/refuse-$$c.log; \
+			failed=$$((failed + 1)); fi; \
+	done; \
+	echo "test-guard: $$passed passed, $$failed failed"; [ $$failed -eq 0 ]
