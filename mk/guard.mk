@@ -37,7 +37,7 @@ FW_DEFS_guard_over  := $(GUARD_DEFS) -DSYS_HEAP_GUARD_SAMPLE_RATE=16
 FW_SRCS_guard_under := $(GUARD_SRCS) tests/guard/guard_test.c
 FW_DEFS_guard_under := $(GUARD_DEFS) -DSYS_HEAP_GUARD_SAMPLE_RATE=1 -DSYS_HEAP_GUARD_UNDERFLOW=1
 FW_SRCS_guard_bench := $(GUARD_SRCS) tests/guard/guard_bench.c
-FW_DEFS_guard_bench := $(GUARD_DEFS) -DSYS_HEAP_GUARD_SAMPLE_RATE=2
+FW_DEFS_guard_bench := $(GUARD_DEFS) -DSYS_HEAP_GUARD_SAMPLE_RATE=1000000
 GUARD_FIRMWARES := guard_over guard_under
 
 ifneq ($(and $(value firmware_rules),$(value objdir_rules),$(value fw_objdir)),)
@@ -72,3 +72,17 @@ test-guard: $(if $(GUARD_FW_OK),$(GUARD_FW))
 			failed=$$((failed + 1)); fi; \
 	done; \
 	echo "test-guard: $$passed passed, $$failed failed"; [ $$failed -eq 0 ]
+
+# ---- bench-guard -------------------------------------------------------------
+
+GUARD_BENCH_BOARDS ?= mps2-an386 mps2-an505
+GUARD_BENCH_ICOUNT ?= shift=7,align=off,sleep=off
+bench-guard: $(if $(GUARD_FW_OK),$(foreach b,$(GUARD_BENCH_BOARDS),$(BUILD)/$(b)/guard_bench.elf))
+	@for b in $(GUARD_BENCH_BOARDS); do \
+		sh tools/qemu_run.sh -q -i $(GUARD_BENCH_ICOUNT) -l $(BUILD)/$$b/guard_bench.log \
+			$$b $(BUILD)/$$b/guard_bench.elf >/dev/null || { cat $(BUILD)/$$b/guard_bench.log; exit 1; }; \
+		echo "-- $$b"; \
+		grep '^guard-bench|' $(BUILD)/$$b/guard_bench.log | awk -F'|' '{ printf "   %-52s %6s %s\n", $$2, $$3, $$4 }'; \
+		printf '   %-52s %6s bytes\n' "flash: src/guard (.text+.rodata)" \
+			$$($(TARGET_SIZE) -B $(call fw_objdir,$$b,guard_bench)/src/guard/*.o | awk 'NR > 1 { s += $$1 } END { print s }'); \
+	done
