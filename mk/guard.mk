@@ -3,7 +3,8 @@
 #   make test-guard     tests/guard/guard_test.c as QEMU firmware on
 #                       $(GUARD_BOARDS) (PMSAv7 on M3 and M4, PMSAv8 on M33),
 #                       twice each: overflow mode sampling 1 in 16, and
-#                       underflow mode sampling 1 in 1. Every fault kind
+#                       underflow mode sampling 1 in 1 with caller tracing
+#                       (the report's alloc and free sites). Every fault kind
 #                       (overflow or underflow, write and read after free)
 #                       must trap at its instruction with the right report,
 #                       the stress run must draw no report, and the
@@ -35,7 +36,8 @@ GUARD_DEFS := -DSYS_HEAP_GUARD=1 -Isrc/core -Isrc/guard
 FW_SRCS_guard_over  := $(GUARD_SRCS) tests/guard/guard_test.c
 FW_DEFS_guard_over  := $(GUARD_DEFS) -DSYS_HEAP_GUARD_SAMPLE_RATE=16
 FW_SRCS_guard_under := $(GUARD_SRCS) tests/guard/guard_test.c
-FW_DEFS_guard_under := $(GUARD_DEFS) -DSYS_HEAP_GUARD_SAMPLE_RATE=1 -DSYS_HEAP_GUARD_UNDERFLOW=1
+FW_DEFS_guard_under := $(GUARD_DEFS) -DSYS_HEAP_GUARD_SAMPLE_RATE=1 -DSYS_HEAP_GUARD_UNDERFLOW=1 \
+	-DSYS_HEAP_TRACE_CALLERS=1
 FW_SRCS_guard_bench := $(GUARD_SRCS) tests/guard/guard_bench.c
 FW_DEFS_guard_bench := $(GUARD_DEFS) -DSYS_HEAP_GUARD_SAMPLE_RATE=1000000
 GUARD_FIRMWARES := guard_over guard_under
@@ -86,3 +88,10 @@ bench-guard: $(if $(GUARD_FW_OK),$(foreach b,$(GUARD_BENCH_BOARDS),$(BUILD)/$(b)
 		printf '   %-52s %6s bytes\n' "flash: src/guard (.text+.rodata)" \
 			$$($(TARGET_SIZE) -B $(call fw_objdir,$$b,guard_bench)/src/guard/*.o | awk 'NR > 1 { s += $$1 } END { print s }'); \
 	done
+
+# The guard firmware's objects are compiled with this file's flags: rebuild
+# them when it changes.
+ifdef GUARD_FW_OK
+$(foreach b,$(GUARD_BOARDS),$(foreach f,$(GUARD_FIRMWARES) guard_bench,\
+	$(eval $(call fw_objs,$(b),$(f)): mk/guard.mk)))
+endif

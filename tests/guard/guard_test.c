@@ -10,7 +10,7 @@
  * the guard passing that fault on (sys_heap_guard_unhandled) untouched.
  *
  * Built twice per board by mk/guard.mk: overflow mode at 1 in 16, and
- * underflow mode at 1 in 1.
+ * underflow mode at 1 in 1 with caller tracing (the report's call sites).
  */
 #include <stdio.h>
 #include <string.h>
@@ -138,7 +138,14 @@ static bool check_report(uint8_t *block, size_t size, ptrdiff_t offset, const ch
 	     CHECK_EQ(r->size, size) & CHECK_EQ(r->offset, offset) &
 	     CHECK_EQ(r->pc, (uintptr_t)insn) &
 	     CHECK_EQ(r->fault_address, (uintptr_t)(block + offset)) &
-	     CHECK_EQ(r->after_free, after_free);
+	     CHECK_EQ(r->after_free, after_free) &
+	     CHECK(strcmp(sys_heap_error_name(seen.error), "GUARD_FAULT") == 0);
+#if SYS_HEAP_TRACE_CALLERS
+	/* The call sites: the alloc always, the free only after one. */
+	ok &= CHECK(r->alloc_caller != NULL) & CHECK((r->free_caller != NULL) == after_free);
+#else
+	ok &= CHECK(r->alloc_caller == NULL && r->free_caller == NULL);
+#endif
 	seen.count = 0u;
 	return ok;
 }
