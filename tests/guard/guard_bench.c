@@ -90,6 +90,8 @@ int main(void)
 	printf("guard-bench|guard alloc+free, sampled (slot, MPU twice)|%lu|instructions\n", PER_PAIR(sampled));
 	printf("guard-bench|sampling cost on an unsampled pair|%ld|instructions\n",
 	       (long)PER_PAIR(unsampled) - (long)PER_PAIR(plain));
+	printf("guard-bench|MPU|%s|\n", Z_GUARD_PMSAV8 ? "PMSAv8" : "PMSAv7");
+	printf("guard-bench|slot size|%u|bytes\n", (unsigned int)SYS_HEAP_GUARD_SLOT_SIZE);
 	printf("guard-bench|slots|%u|\n", (unsigned int)Z_GUARD_SLOTS);
 	printf("guard-bench|pool RAM per slot (slot + guard share)|%u|bytes\n",
 	       (unsigned int)(Z_GUARD_POOL_BYTES / Z_GUARD_SLOTS));
