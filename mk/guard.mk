@@ -8,9 +8,13 @@
 #                       (overflow or underflow, write and read after free)
 #                       must trap at its instruction with the right report,
 #                       the stress run must draw no report, and the
-#                       firmware's own MPU region must still fault. Then
+#                       firmware's own MPU region must still fault. A
+#                       third firmware (guard_default) has no hook: the
+#                       default one must print the GUARD_FAULT line and stop
+#                       (exit 1). The underflow build puts the pool in
+#                       SYS_HEAP_GUARD_SECTION (checked in its object). Then
 #                       SYS_HEAP_GUARD=1 must refuse to compile for
-#                       Cortex-M0. Last line `N passed, N failed`.
+#                       Cortex-M0 and the host. Last line `N passed, N failed`.
 #   make bench-guard    instructions (QEMU -icount) of an unsampled and a
 #                       sampled alloc+free through the guard's entry points
 #                       against plain sys_heap_alloc+free, RAM per slot and
@@ -39,10 +43,13 @@ FW_SRCS_guard_over  := $(GUARD_SRCS) tests/guard/guard_test.c
 FW_DEFS_guard_over  := $(GUARD_DEFS) -DSYS_HEAP_GUARD_SAMPLE_RATE=16
 FW_SRCS_guard_under := $(GUARD_SRCS) tests/guard/guard_test.c
 FW_DEFS_guard_under := $(GUARD_DEFS) -DSYS_HEAP_GUARD_SAMPLE_RATE=1 -DSYS_HEAP_GUARD_UNDERFLOW=1 \
-	-DSYS_HEAP_TRACE_CALLERS=1
+	-DSYS_HEAP_TRACE_CALLERS=1 '-DSYS_HEAP_GUARD_SECTION=".bss.sysheap_guard"'
 FW_SRCS_guard_bench := $(GUARD_SRCS) tests/guard/guard_bench.c
 FW_DEFS_guard_bench := $(GUARD_DEFS) -DSYS_HEAP_GUARD_SAMPLE_RATE=1000000
-GUARD_FIRMWARES := guard_over guard_under
+# guard_default: no hook of its own, so the default one must stop the run.
+FW_SRCS_guard_default := $(GUARD_SRCS) tests/guard/guard_default.c
+FW_DEFS_guard_default := $(GUARD_DEFS)
+GUARD_FIRMWARES := guard_over guard_under guard_default
 
 ifneq ($(and $(value firmware_rules),$(value objdir_rules),$(value fw_objdir)),)
 GUARD_FW_OK := yes
@@ -59,12 +66,25 @@ TEST_TARGETS += test-guard
 test-guard: $(if $(GUARD_FW_OK),$(GUARD_FW))
 	@$(if $(GUARD_FW_OK),,echo "test-guard: mk/boards.mk's firmware rules are missing"; exit 1)
 	@mkdir -p $(GUARD_DIR); passed=0; failed=0; \
-	for b in $(GUARD_BOARDS); do for f in $(GUARD_FIRMWARES); do \
-		if sh tools/qemu_run.sh -q -s -t $(GUARD_TIMEOUT) -l $(BUILD)/$$b/$$f.log \
-			$$b $(BUILD)/$$b/$$f.elf; then passed=$$((passed + 1)); \
-			grep -E '^(guard report|stress)' $(BUILD)/$$b/$$f.log | sed "s/^/   /"; \
-		else failed=$$((failed + 1)); fi; \
-	done; done; \
+	for b in $(GUARD_BOARDS); do \
+		for f in guard_over guard_under; do \
+			if sh tools/qemu_run.sh -q -s -t $(GUARD_TIMEOUT) -l $(BUILD)/$$b/$$f.log \
+				$$b $(BUILD)/$$b/$$f.elf; then passed=$$((passed + 1)); \
+				grep -E '^(guard report|stress)' $(BUILD)/$$b/$$f.log | sed "s/^/   /"; \
+			else failed=$$((failed + 1)); fi; \
+		done; \
+		if sh tools/qemu_run.sh -q -e 1 -t $(GUARD_TIMEOUT) -l $(BUILD)/$$b/guard_default.log \
+			$$b $(BUILD)/$$b/guard_default.elf >/dev/null && \
+			grep -q '^sys_heap error GUARD_FAULT (10): heap default_heap 0x' $(BUILD)/$$b/guard_default.log; then \
+			echo "PASS $$b guard_default: no hook of its own, the default one reported GUARD_FAULT and stopped"; \
+			passed=$$((passed + 1)); \
+		else echo "FAIL $$b guard_default: not exit 1 with the GUARD_FAULT line:"; \
+			tail -5 $(BUILD)/$$b/guard_default.log; failed=$$((failed + 1)); fi; \
+		if $(CROSS)objdump -t $(call fw_objdir,$$b,guard_under)/src/guard/guard_pool.o | \
+			grep -q '^[0-9a-f]* .*\.bss\.sysheap_guard.* z_sysheap_guard_pool$$'; then \
+			echo "PASS $$b SYS_HEAP_GUARD_SECTION placed the pool in .bss.sysheap_guard"; passed=$$((passed + 1)); \
+		else echo "FAIL $$b: the pool is not in SYS_HEAP_GUARD_SECTION"; failed=$$((failed + 1)); fi; \
+	done; \
 	for c in cortex-m0 host; do \
 		if [ $$c = host ]; then cc="$(HOST_CC)"; else cc="$(TARGET_CC) $(call target_flags,cortex-m0)"; fi; \
 		if printf '#include "sys_heap.h"\n' | $$cc -std=c11 -Iinclude -DSYS_HEAP_GUARD=1 -x c -c - \

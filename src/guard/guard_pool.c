@@ -59,7 +59,8 @@ static void *guarded_alloc(struct sys_heap *heap, size_t bytes, void *caller)
 	uint8_t *block = NULL;
 
 	(void)caller;
-	if (bytes != 0u && bytes <= SYS_HEAP_GUARD_SLOT_SIZE) {
+	/* A NULL or unformatted heap gets the heap's own answer. */
+	if (heap != NULL && heap->heap != NULL && bytes != 0u && bytes <= SYS_HEAP_GUARD_SLOT_SIZE) {
 		sys_heap_lock_key_t key = sys_heap_lock_for(heap);
 
 		if (!started) {
@@ -146,9 +147,14 @@ static void guarded_free(struct sys_heap *heap, uint8_t *mem, void *caller)
 		return;
 	}
 	sys_heap_unlock_for(heap, key);
-	(void)z_sysheap_report(found != NULL ? found->heap : heap, mem,
-			       found != NULL ? SYS_HEAP_ERR_DOUBLE_FREE : SYS_HEAP_ERR_FOREIGN_POINTER,
-			       caller);
+	struct sys_heap *owner = found != NULL ? found->heap : heap;
+	enum sys_heap_error error = found != NULL ? SYS_HEAP_ERR_DOUBLE_FREE : SYS_HEAP_ERR_FOREIGN_POINTER;
+
+	if (owner != NULL && owner->heap != NULL) {
+		(void)z_sysheap_report(owner, mem, error, caller);
+	} else {
+		sys_heap_default_error_hook(owner, mem, error, caller); /* no hook of its own */
+	}
 }
 
 void sys_heap_guard_free(struct sys_heap *heap, void *mem)

@@ -251,6 +251,32 @@ static void test_every_size(void)
 	CHECK_EQ(seen.count, 0u);
 }
 
+/* A NULL heap gets the heap's answer (NULL), not a slot; a pointer into
+ * the pool that was never a block is refused and reported. */
+static void test_bad_input(void)
+{
+	struct sys_heap_guard_stats before, after;
+
+	sys_heap_guard_stats_get(&before);
+	CHECK(sys_heap_guard_alloc_marked(NULL, 8u) == NULL);
+	CHECK(sys_heap_guard_alloc_marked(&guard_heap, 0u) == NULL);
+	sys_heap_guard_stats_get(&after);
+	CHECK_EQ(after.sampled, before.sampled);
+	sys_heap_guard_free(&guard_heap, NULL);
+	CHECK_EQ(seen.count, 0u);
+
+	uint8_t *p = sys_heap_guard_alloc_marked(&guard_heap, 16u);
+
+	if (CHECK(p != NULL && sys_heap_guard_owns(p))) {
+		sys_heap_guard_free(&guard_heap, p + 1);
+		CHECK_EQ(seen.count, 1u);
+		CHECK_EQ(seen.error, SYS_HEAP_ERR_FOREIGN_POINTER);
+		seen.count = 0u;
+		sys_heap_guard_free(&guard_heap, p);
+		CHECK_EQ(seen.count, 0u);
+	}
+}
+
 /* ---- stress: no false reports ------------------------------------------ */
 
 #define STRESS_LIVE 24u
@@ -329,6 +355,7 @@ int main(void)
 	test_write_after_free();
 	test_read_after_free();
 	test_double_free();
+	test_bad_input();
 	test_every_size();
 	test_stress();
 	sys_heap_guard_stats_get(&st);
