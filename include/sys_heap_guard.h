@@ -48,6 +48,9 @@
  * MemManage logic overrides (chaining); its default traps (`udf`), which
  * escalates to HardFault. A firmware that keeps its own handler builds with
  * SYS_HEAP_GUARD_HANDLER=0 and calls sys_heap_guard_handle_fault() first.
+ * A fault taken where MemManage cannot preempt (PRIMASK set, or a handler
+ * at its priority) escalates to HardFault, where the fault status is still
+ * valid: a HardFault handler may call sys_heap_guard_handle_fault() too.
  * If the error hook returns, the faulting access is let through once: the
  * guard disarms its regions and re-arms them at the next guarded alloc or
  * free (hits are counted in the statistics either way).
@@ -175,6 +178,8 @@ void *sys_heap_guard_alloc_marked(struct sys_heap *heap, size_t bytes);
 
 /**
  * Free a block from sys_heap_guard_alloc() or sys_heap_alloc() of `heap`.
+ * Guarded blocks must be freed here: to sys_heap_free(), realloc and
+ * usable_size they are foreign pointers.
  * A guarded block's slot becomes no-access (quarantine). Freeing a pointer
  * inside the pool that is not a live guarded block is reported to the
  * error hook (::SYS_HEAP_ERR_DOUBLE_FREE after a free, else
