@@ -18,9 +18,11 @@
  * of the access and the allocation and free call sites. The default hook
  * then stops, as for any heap error.
  *
- * **Alignment.** A guarded block is aligned to the largest power of two
- * that divides its size, at most ::SYS_HEAP_NATURAL_ALIGN (so it can end
- * exactly at the boundary): every object that fills the block is aligned.
+ * **Alignment.** In overflow mode a guarded block ends exactly at the
+ * boundary, so it is aligned to the largest power of two that divides its
+ * size (up to 32): every object that fills the block is aligned, but a
+ * 13-byte block is only byte-aligned. In underflow mode it starts at the
+ * slot, aligned to 32 at least.
  * A request larger than ::SYS_HEAP_GUARD_SLOT_SIZE, or made while every
  * slot is live or in quarantine, is served by the heap as usual.
  *

@@ -11,7 +11,7 @@ TARGET_LIB_SRCS := $(LIB_SRCS) $(sort $(wildcard src/lock/*.c))
 # built with SYS_HEAP_GUARD=1, so the default archive keeps its members.
 TARGET_LIB_SRCS += $(if $(filter -DSYS_HEAP_GUARD -DSYS_HEAP_GUARD=1,$(CONFIG_DEFS)),\
 	$(sort $(wildcard src/guard/*.c)))
-LIB_HDRS := $(wildcard include/*.h src/*.h src/core/*.h src/diag/*.h)
+LIB_HDRS := $(wildcard include/*.h src/*.h src/core/*.h src/diag/*.h src/guard/*.h)
 HOST_LIB_CFLAGS ?= -O2 -g
 
 # The host library ends the default error hook with a line on stderr

@@ -44,16 +44,6 @@ static void start_once(void)
 	started = true;
 }
 
-/* The largest power of two dividing `bytes`, at most the natural alignment:
- * the block then ends exactly at the slot's end and is aligned for any
- * object that fills it. */
-static size_t block_align(size_t bytes)
-{
-	size_t low = bytes & (~bytes + 1u);
-
-	return low < SYS_HEAP_NATURAL_ALIGN ? low : SYS_HEAP_NATURAL_ALIGN;
-}
-
 static void *guarded_alloc(struct sys_heap *heap, size_t bytes, void *caller)
 {
 	uint8_t *block = NULL;
@@ -74,9 +64,12 @@ static void *guarded_alloc(struct sys_heap *heap, size_t bytes, void *caller)
 			fifo_count--;
 			live_count++;
 			block = z_sysheap_guard_slot_base(i);
+			/* Overflow mode: the block ends at the slot's end, which is
+			 * 32-aligned at least, so the block is aligned to the largest
+			 * power of two dividing its size: enough for any object that
+			 * fills it. */
 			if (SYS_HEAP_GUARD_UNDERFLOW == 0) {
 				block += SYS_HEAP_GUARD_SLOT_SIZE - bytes;
-				block -= (uintptr_t)block & (block_align(bytes) - 1u);
 			}
 			s->heap = heap;
 			s->block = block;
