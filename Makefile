@@ -46,6 +46,7 @@ include mk/lib.mk
 -include mk/oracle.mk
 -include mk/regions.mk
 -include mk/preempt.mk
+-include mk/guard.mk
 
 .PHONY: all test clean help
 # Plain `make` builds the libraries and installs nothing: no `deps` here

@@ -102,6 +102,11 @@ enum sys_heap_error {
 	 *  re-entering a half-done operation; the call then does nothing, as
 	 *  for ::SYS_HEAP_ERR_LOCK_CONTEXT. */
 	SYS_HEAP_ERR_LOCK_REENTRY = 12,
+	/** A guarded block (SYS_HEAP_GUARD, sys_heap_guard.h) was accessed
+	 *  out of bounds or after its free: reported from the MemManage
+	 *  handler with `mem` the block and `caller` the faulting PC;
+	 *  sys_heap_guard_last_report() has the size and offset. */
+	SYS_HEAP_ERR_GUARD_FAULT = 13,
 };
 
 /**

@@ -154,4 +154,23 @@
 #define SYS_HEAP_ARRAY_SIZE 8
 #endif
 
+/**
+ * MPU-guarded sampled allocations (include/sys_heap_guard.h, src/guard/):
+ * one allocation in ::SYS_HEAP_GUARD_SAMPLE_RATE made through
+ * sys_heap_guard_alloc() is served from a small pool whose slots sit next
+ * to no-access MPU memory, so an overflow, underflow or use after free
+ * traps at the faulting instruction. ARMv7-M (PMSAv7: Cortex-M3/M4/M7)
+ * and ARMv8-M Mainline (PMSAv8: Cortex-M33) only; refused elsewhere.
+ * Nothing of it is compiled at 0. Default 0. The other SYS_HEAP_GUARD_*
+ * options (rate, slot size, MPU regions, mode, quarantine, pool section)
+ * are documented in sys_heap_guard.h.
+ */
+#ifndef SYS_HEAP_GUARD
+#define SYS_HEAP_GUARD 0
+#endif
+#if SYS_HEAP_GUARD && !(defined(__ARM_ARCH_7M__) || defined(__ARM_ARCH_7EM__) || \
+			defined(__ARM_ARCH_8M_MAIN__) || defined(__ARM_ARCH_8_1M_MAIN__))
+#error "SYS_HEAP_GUARD needs a Cortex-M MPU (ARMv7-M: M3/M4/M7, or ARMv8-M Mainline: M33); Cortex-M0/M0+/M23 and hosts have none: build with SYS_HEAP_GUARD=0"
+#endif
+
 #endif /* SYS_HEAP_CONFIG_H */

@@ -8,7 +8,11 @@
 LIB_SRCS := $(sort $(wildcard src/*.c src/core/*.c src/diag/*.c src/multi/*.c))
 # src/lock: the Cortex-M lock (weak), in the target archives only.
 TARGET_LIB_SRCS := $(LIB_SRCS) $(sort $(wildcard src/lock/*.c))
-LIB_HDRS := $(wildcard include/*.h src/*.h src/core/*.h src/diag/*.h src/multi/*.h)
+# src/guard: the MPU guard (include/sys_heap_guard.h), only in archives
+# built with SYS_HEAP_GUARD=1, so the default archive keeps its members.
+TARGET_LIB_SRCS += $(if $(filter -DSYS_HEAP_GUARD -DSYS_HEAP_GUARD=1,$(CONFIG_DEFS)),\
+	$(sort $(wildcard src/guard/*.c)))
+LIB_HDRS := $(wildcard include/*.h src/*.h src/core/*.h src/diag/*.h src/multi/*.h src/guard/*.h)
 HOST_LIB_CFLAGS ?= -O2 -g
 
 # The host library ends the default error hook with a line on stderr
