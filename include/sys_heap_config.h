@@ -140,4 +140,42 @@
 #define SYS_HEAP_LISTENERS 0
 #endif
 
+/**
+ * Low-water marks: the smallest "largest request guaranteed to succeed"
+ * since init or the last reset, and the number of allocations that failed
+ * for want of memory, read with sys_heap_watermarks_get() in O(1) (with
+ * the minimum free bytes, which SYS_HEAP_STATS already keeps). Costs one
+ * word in the heap's descriptor, about 3 instructions per allocation, and
+ * a call on the failure path. Needs SYS_HEAP_STATS. Default 0: compiled
+ * out, the calls return ::SYS_HEAP_ERR_UNSUPPORTED and nothing is kept.
+ */
+#ifndef SYS_HEAP_WATERMARKS
+#define SYS_HEAP_WATERMARKS 0
+#endif
+#if SYS_HEAP_WATERMARKS && !SYS_HEAP_STATS
+#error "SYS_HEAP_WATERMARKS needs SYS_HEAP_STATS (the minimum free bytes is the peak of the allocated bytes)"
+#endif
+
+/**
+ * The most free-list entries sys_heap_largest_free_chunk() reads: its
+ * bound on time, about 5 instructions per entry. When the highest
+ * non-empty bucket holds more, it says the answer is not exact. Tunes the
+ * library only. Default 32.
+ */
+#ifndef SYS_HEAP_LARGEST_FREE_SCAN
+#define SYS_HEAP_LARGEST_FREE_SCAN 32
+#endif
+
+/**
+ * Out-of-memory hook: a per-heap callback (sys_heap_set_oom_hook()) told of
+ * every allocation about to fail for want of memory, which may release
+ * memory and ask for one retry. Costs two pointers and a flag in the
+ * heap's descriptor and a call on the failure path only; the path that
+ * succeeds does not change. Default 0: compiled out, sys_heap_set_oom_hook()
+ * returns ::SYS_HEAP_ERR_UNSUPPORTED.
+ */
+#ifndef SYS_HEAP_OOM_HOOK
+#define SYS_HEAP_OOM_HOOK 0
+#endif
+
 #endif /* SYS_HEAP_CONFIG_H */

@@ -140,6 +140,8 @@ TEST_CONFIGS := \
 	bestfit:-DSYS_HEAP_ALLOC_BEST_FIT=1 \
 	traced:-DSYS_HEAP_TRACE_CALLERS=1,-DSYS_HEAP_LISTENERS=1 \
 	speed:-DSYS_HEAP_OPTIMIZE_SPEED=1 \
+	know:-DSYS_HEAP_WATERMARKS=1,-DSYS_HEAP_OOM_HOOK=1 \
+	know-h3:-DSYS_HEAP_WATERMARKS=1,-DSYS_HEAP_OOM_HOOK=1,-DSYS_HEAP_HARDENING=3 \
 	strict-aliasing:
 # A firmware that compiles the sources into its own build with plain
 # flags: strict aliasing on, whole-program -O2 -flto, and GCC's most

@@ -120,6 +120,7 @@ void test_listeners(void);
 void test_report(void);
 void test_stress(void);
 void test_fuzz_findings(void);
+void test_know(void);
 
 /* The suite running now (set by main.c), for crash reports. */
 extern const char *test_current_suite;

@@ -228,12 +228,22 @@ SYSHEAP_INLINE void *alloc_block(struct sys_heap *heap, struct z_heap *h, size_t
 		return NULL;
 	}
 	chunksz_t size = bytes_to_chunksz(h, bytes);
+#if SYSHEAP_ALLOC_FAILURE_HOOK
+	bool may_retry = true;
+retry:;
+#endif
 #if HARDENING_POISON
 again:;
 #endif
 	chunkid_t c = take_chunk(h, size, loops, best_fit);
 
 	if (SYSHEAP_UNLIKELY(c == 0u)) {
+#if SYSHEAP_ALLOC_FAILURE_HOOK
+		if (z_sysheap_alloc_failed(heap, bytes, 0u, caller, may_retry)) {
+			may_retry = false;
+			goto retry;
+		}
+#endif
 		return NULL;
 	}
 	chunksz_t have = chunk_size(h, c);

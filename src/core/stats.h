@@ -19,6 +19,13 @@ SYSHEAP_INLINE void account_alloc(struct z_heap *h, chunksz_t size)
 	if (allocated > h->max_allocated_bytes) {
 		h->max_allocated_bytes = allocated;
 	}
+#if SYS_HEAP_WATERMARKS
+	/* A lower avail_buckets never has a higher top bit, so its minimum
+	 * keeps the lowest top bucket: the smallest guaranteed request. */
+	if (~h->avail_buckets > h->low_avail_inverted) {
+		h->low_avail_inverted = ~h->avail_buckets;
+	}
+#endif
 #else
 	(void)h;
 	(void)size;
@@ -34,6 +41,16 @@ SYSHEAP_INLINE void account_free(struct z_heap *h, chunksz_t size)
 	(void)size;
 #endif
 }
+
+/* Whether the allocating calls report a search that found nothing
+ * (heap_oom.c), for the low-water marks or the OOM hook. */
+#define SYSHEAP_ALLOC_FAILURE_HOOK (SYS_HEAP_WATERMARKS || SYS_HEAP_OOM_HOOK)
+
+/* An allocating call found no chunk for `bytes` at `align` (0: natural):
+ * count it, tell the OOM hook unless it is running already. True when the
+ * hook asks for the retry the call may still make (`may_retry`). */
+bool z_sysheap_alloc_failed(struct sys_heap *heap, size_t bytes, size_t align, void *caller,
+			    bool may_retry);
 
 /* Bytes of all chunks between chunk 0 and the end marker, headers
  * included: what is not allocated of these is free. */

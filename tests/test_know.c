@@ -1,0 +1,480 @@
+/*
+ * test_know.c: the "know your heap" calls: sys_heap_largest_free() and
+ * sys_heap_largest_free_chunk() against a walk of the heap (random
+ * layouts, a crowded bucket, many equal chunks), the low-water marks
+ * against a model kept by the test, and the out-of-memory hook's one
+ * bounded retry.
+ */
+#include <string.h>
+
+#include "tests.h"
+
+/* The largest request one free chunk serves, from a walk: the reference
+ * the bounded queries are held to. */
+static void note_largest(void *ctx, void *mem, size_t bytes, bool used)
+{
+	size_t *largest = ctx;
+
+	(void)mem;
+	if (!used && bytes > *largest) {
+		*largest = bytes;
+	}
+}
+
+static size_t walk_largest(struct sys_heap *heap)
+{
+	size_t largest = 0u;
+
+	sys_heap_walk(heap, note_largest, &largest);
+	return largest;
+}
+
+/* What the queries must say of any heap, checked against a walk; and the
+ * guaranteed size must be served, by every effort. */
+static bool largest_agrees_with_walk(struct sys_heap *heap)
+{
+	bool exact = false;
+	size_t walked = walk_largest(heap);
+	size_t sure = sys_heap_largest_free(heap);
+	size_t largest = sys_heap_largest_free_chunk(heap, &exact);
+	bool ok = CHECK(sure <= walked) && CHECK(largest <= walked) &&
+		  CHECK(!exact || largest == walked) &&
+		  /* The top bucket holds less than twice its lower bound. */
+		  CHECK(walked <= 2u * sure + TEST_BLOCK_OVERHEAD_MAX);
+
+	if (exact && largest != 0u) {
+		ok &= CHECK(largest >= sure);
+	}
+	if (sure != 0u) {
+		static const enum sys_heap_effort efforts[] = { SYS_HEAP_EFFORT_FAST,
+								SYS_HEAP_EFFORT_DEFAULT,
+								SYS_HEAP_EFFORT_FIT };
+		void *p = sys_heap_alloc(heap, sure);
+
+		ok &= CHECK(p != NULL);
+		sys_heap_free(heap, p);
+		for (size_t i = 0u; i < sizeof(efforts) / sizeof(efforts[0]); i++) {
+			p = sys_heap_alloc_effort(heap, sure, efforts[i]);
+			ok &= CHECK(p != NULL);
+			sys_heap_free(heap, p);
+		}
+		p = sys_heap_aligned_alloc(heap, SYS_HEAP_NATURAL_ALIGN, sure);
+		ok &= CHECK(p != NULL);
+		sys_heap_free(heap, p);
+	}
+	return ok & CHECK(sys_heap_validate(heap));
+}
+
+static void test_largest_bad_input(void)
+{
+	struct sys_heap zeroed;
+	bool exact = false;
+
+	memset(&zeroed, 0, sizeof(zeroed));
+	CHECK_EQ(sys_heap_largest_free(NULL), 0u);
+	CHECK_EQ(sys_heap_largest_free(&zeroed), 0u);
+	CHECK_EQ(sys_heap_largest_free_chunk(NULL, &exact), 0u);
+	CHECK(exact);
+	CHECK_EQ(sys_heap_largest_free_chunk(&zeroed, NULL), 0u);
+}
+
+static void test_largest_fresh_and_full(void)
+{
+	struct sys_heap heap;
+	uint8_t *region = guarded_region(0u, TEST_HEAP_BYTES);
+	bool exact = false;
+
+	if (!CHECK(region != NULL)) {
+		return;
+	}
+	sys_heap_init(&heap, region, TEST_HEAP_BYTES);
+	/* One free chunk: the exact answer is all of it, and served. */
+	size_t all = sys_heap_largest_free_chunk(&heap, &exact);
+
+	CHECK(exact);
+	CHECK_EQ(all, walk_largest(&heap));
+	largest_agrees_with_walk(&heap);
+
+	void *p = sys_heap_alloc(&heap, all);
+
+	CHECK(p != NULL);
+	CHECK_EQ(sys_heap_largest_free(&heap), 0u);
+	CHECK_EQ(sys_heap_largest_free_chunk(&heap, &exact), walk_largest(&heap));
+	sys_heap_free(&heap, p);
+	CHECK(guards_intact(region, TEST_HEAP_BYTES));
+}
+
+/* Random allocs and frees, the queries checked after every step. */
+static void test_largest_random_layouts(void)
+{
+	struct sys_heap heap;
+	uint8_t *region = guarded_region(0u, TEST_HEAP_BYTES);
+	void *live[48];
+	uint32_t seed = 0x2545f491u;
+	bool ok = true;
+
+	if (!CHECK(region != NULL)) {
+		return;
+	}
+	sys_heap_init(&heap, region, TEST_HEAP_BYTES);
+	memset(live, 0, sizeof(live));
+	for (uint32_t step = 0u; step < SCALED(1500) && ok; step++) {
+		seed = seed * 1103515245u + 12345u;
+		size_t slot = (seed >> 8) % (sizeof(live) / sizeof(live[0]));
+
+		if (live[slot] != NULL) {
+			sys_heap_free(&heap, live[slot]);
+			live[slot] = NULL;
+		} else {
+			/* Mostly small, sometimes a big one, so the top bucket
+			 * moves up and down. */
+			size_t limit = ((seed >> 20) % 8u == 0u) ? TEST_HEAP_BYTES / 6u : 96u;
+
+			live[slot] = sys_heap_alloc(&heap, 1u + (seed >> 12) % limit);
+		}
+		ok = largest_agrees_with_walk(&heap);
+	}
+	for (size_t i = 0u; i < sizeof(live) / sizeof(live[0]); i++) {
+		sys_heap_free(&heap, live[i]);
+	}
+	CHECK(ok);
+	CHECK(guards_intact(region, TEST_HEAP_BYTES));
+}
+
+#if SYS_HEAP_STATS
+/* Block overhead in bytes: what a fresh heap's one free chunk holds less
+ * what it serves. */
+static size_t block_overhead(struct sys_heap *heap)
+{
+	return heap_stats(heap).free_bytes - walk_largest(heap);
+}
+#endif
+
+/*
+ * The adversarial layout: the top bucket crowded with more chunks of its
+ * smallest size than sys_heap_largest_free_chunk() reads, and the one
+ * chunk near the bucket's largest size filed behind them all. The scan
+ * must say it is not exact; the guaranteed size must still be the crowd's;
+ * once the crowd is thinned to the scan's bound the answer is exact.
+ */
+static void test_largest_crowded_bucket(void)
+{
+#if SYS_HEAP_STATS
+	enum { CROWD = SYS_HEAP_LARGEST_FREE_SCAN + 8 };
+	struct sys_heap heap;
+	uint8_t *region = guarded_region(0u, TEST_HEAP_BYTES);
+	void *crowd[CROWD];
+	bool exact = true;
+
+	if (!CHECK(region != NULL)) {
+		return;
+	}
+	sys_heap_init(&heap, region, TEST_HEAP_BYTES);
+	size_t overhead = block_overhead(&heap);
+	/* A bucket [units, 2 units): its smallest size and, on the granule
+	 * of a 64-bit host too, nearly its largest. */
+	size_t units = 8u;
+
+	while (units * 8u < 2u * overhead + 16u) {
+		units *= 2u;
+	}
+	size_t small = units * 8u - overhead;
+	size_t big = (2u * units - 2u) * 8u - overhead;
+
+	if ((CROWD + 2u) * (units * 8u + 64u) + big > TEST_HEAP_BYTES) {
+		harness_skip("know: crowded bucket needs a bigger TEST_HEAP_BYTES");
+		return;
+	}
+	/* crowd, separator, crowd, separator, ..., big, separator, rest. */
+	for (size_t i = 0u; i < CROWD; i++) {
+		crowd[i] = sys_heap_alloc(&heap, small);
+		CHECK(crowd[i] != NULL);
+		CHECK(sys_heap_alloc(&heap, 1u) != NULL);
+	}
+	void *huge = sys_heap_alloc(&heap, big);
+
+	CHECK(huge != NULL);
+	CHECK(sys_heap_alloc(&heap, 1u) != NULL);
+	CHECK(sys_heap_alloc(&heap, walk_largest(&heap)) != NULL);
+	CHECK_EQ(sys_heap_largest_free(&heap), 0u);
+
+	/* Many equal chunks: the answer is right even though unread ones
+	 * remain, so it is not called exact. */
+	for (size_t i = 0u; i < CROWD; i++) {
+		sys_heap_free(&heap, crowd[i]);
+	}
+	CHECK_EQ(walk_largest(&heap), small);
+	CHECK_EQ(sys_heap_largest_free(&heap), small);
+	CHECK_EQ(sys_heap_largest_free_chunk(&heap, &exact), small);
+	CHECK(!exact);
+
+	/* One huge chunk behind the crowd. */
+	sys_heap_free(&heap, huge);
+	CHECK_EQ(walk_largest(&heap), big);
+	CHECK_EQ(sys_heap_largest_free(&heap), small);
+	CHECK_EQ(sys_heap_largest_free_chunk(&heap, &exact), small);
+	CHECK(!exact);
+	largest_agrees_with_walk(&heap);
+
+	/* Take the crowd's heads until the bucket holds what the scan reads. */
+	for (size_t i = 0u; i + SYS_HEAP_LARGEST_FREE_SCAN < CROWD + 1u; i++) {
+		CHECK(sys_heap_alloc(&heap, small) != NULL);
+	}
+	CHECK_EQ(sys_heap_largest_free_chunk(&heap, &exact), big);
+	CHECK(exact);
+	CHECK_EQ(sys_heap_largest_free(&heap), small);
+	largest_agrees_with_walk(&heap);
+	CHECK(guards_intact(region, TEST_HEAP_BYTES));
+#else
+	harness_skip("know: crowded bucket sizes its chunks from the statistics");
+#endif
+}
+
+#if SYS_HEAP_WATERMARKS
+/* What the marks must be, kept by the test from the public calls. */
+struct marks_model {
+	size_t min_free;
+	size_t min_sure;
+	uint32_t failed;
+};
+
+static void model_note(struct marks_model *m, struct sys_heap *heap)
+{
+	size_t free_bytes = heap_stats(heap).free_bytes;
+	size_t sure = sys_heap_largest_free(heap);
+
+	if (free_bytes < m->min_free) {
+		m->min_free = free_bytes;
+	}
+	if (sure < m->min_sure) {
+		m->min_sure = sure;
+	}
+}
+
+static bool marks_match(struct sys_heap *heap, const struct marks_model *m)
+{
+	struct sys_heap_watermarks w;
+	size_t free_bytes = heap_stats(heap).free_bytes;
+	size_t sure = sys_heap_largest_free(heap);
+	uint32_t frag = (free_bytes == 0u) ? 1000u
+					   : (uint32_t)(1000u - (uint64_t)sure * 1000u / free_bytes);
+
+	return CHECK_EQ(sys_heap_watermarks_get(heap, &w), 0) &&
+	       CHECK_EQ(w.min_free_bytes, m->min_free) &&
+	       CHECK_EQ(w.min_guaranteed_bytes, m->min_sure) &&
+	       CHECK_EQ(w.failed_allocs, m->failed) &&
+	       CHECK_EQ(w.fragmentation_permille, frag) && CHECK(frag <= 1000u);
+}
+#endif
+
+static void test_watermarks(void)
+{
+	struct sys_heap heap;
+	uint8_t *region = guarded_region(0u, TEST_HEAP_BYTES);
+	struct sys_heap_watermarks w;
+
+	if (!CHECK(region != NULL)) {
+		return;
+	}
+	sys_heap_init(&heap, region, TEST_HEAP_BYTES);
+	CHECK_EQ(sys_heap_watermarks_get(NULL, &w), SYS_HEAP_ERR_INVALID);
+	CHECK_EQ(sys_heap_watermarks_reset(NULL), SYS_HEAP_ERR_INVALID);
+#if SYS_HEAP_WATERMARKS
+	CHECK_EQ(sys_heap_watermarks_get(&heap, NULL), SYS_HEAP_ERR_INVALID);
+
+	struct marks_model m = { SIZE_MAX, SIZE_MAX, 0u };
+	void *live[32];
+	uint32_t seed = 0x9e3779b9u;
+	uint32_t failures = 0u;
+	bool ok = true;
+
+	model_note(&m, &heap);
+	ok &= marks_match(&heap, &m);
+	memset(live, 0, sizeof(live));
+	for (uint32_t step = 0u; step < SCALED(1200) && ok; step++) {
+		seed = seed * 1103515245u + 12345u;
+		size_t slot = (seed >> 8) % (sizeof(live) / sizeof(live[0]));
+
+		if (live[slot] != NULL) {
+			sys_heap_free(&heap, live[slot]);
+			live[slot] = NULL;
+		} else {
+			size_t bytes = 1u + (seed >> 12) % (TEST_HEAP_BYTES / 4u);
+
+			/* Every third a realloc or an aligned alloc, which keep
+			 * the marks as well. */
+			if ((seed >> 24) % 3u == 0u) {
+				live[slot] = sys_heap_aligned_alloc(&heap, 64u, bytes);
+			} else {
+				live[slot] = sys_heap_alloc(&heap, bytes);
+			}
+			if (live[slot] == NULL) {
+				m.failed++;
+				failures++;
+			}
+		}
+		model_note(&m, &heap);
+		ok &= marks_match(&heap, &m);
+		/* Reset now and then: the marks start again from here. */
+		if (step % 400u == 399u) {
+			ok &= CHECK_EQ(sys_heap_watermarks_reset(&heap), 0);
+			m.min_free = SIZE_MAX;
+			m.min_sure = SIZE_MAX;
+			m.failed = 0u;
+			model_note(&m, &heap);
+			ok &= marks_match(&heap, &m);
+		}
+	}
+	/* Neither 0 bytes nor a request beyond the heap counts as running
+	 * out, and the free bytes never went below the low mark. */
+	CHECK(sys_heap_alloc(&heap, 0u) == NULL);
+	CHECK(sys_heap_alloc(&heap, SIZE_MAX / 2u) == NULL);
+	marks_match(&heap, &m);
+	CHECK(ok);
+	/* The sizes are chosen so that the heap runs out now and then. */
+	CHECK(failures != 0u);
+	for (size_t i = 0u; i < sizeof(live) / sizeof(live[0]); i++) {
+		sys_heap_free(&heap, live[i]);
+	}
+	/* With everything freed the index says one request takes it all,
+	 * to within the bucket's factor of two (and a block's overhead). */
+	CHECK_EQ(sys_heap_watermarks_get(&heap, &w), 0);
+	CHECK(w.fragmentation_permille <=
+	      500u + 1000u * TEST_BLOCK_OVERHEAD_MAX / (TEST_HEAP_BYTES / 2u));
+#else
+	CHECK_EQ(sys_heap_watermarks_get(&heap, &w), SYS_HEAP_ERR_UNSUPPORTED);
+	CHECK_EQ(sys_heap_watermarks_reset(&heap), SYS_HEAP_ERR_UNSUPPORTED);
+#endif
+	CHECK(guards_intact(region, TEST_HEAP_BYTES));
+}
+
+#if SYS_HEAP_OOM_HOOK
+struct oom_log {
+	struct sys_heap *heap;
+	unsigned calls;
+	size_t bytes;
+	size_t align;
+	void *caller;
+	enum sys_heap_oom_reason reason;
+	void *reserve;   /* freed by the hook when set */
+	bool retry;      /* what the hook answers */
+	bool nested;     /* the hook allocates too much itself */
+	void *nested_got;
+};
+
+static bool oom_hook(struct sys_heap *heap, size_t bytes, size_t align, void *caller,
+		     enum sys_heap_oom_reason reason, void *ctx)
+{
+	struct oom_log *log = ctx;
+
+	log->heap = heap;
+	log->calls++;
+	log->bytes = bytes;
+	log->align = align;
+	log->caller = caller;
+	log->reason = reason;
+	if (log->nested) {
+		log->nested_got = sys_heap_alloc(heap, bytes);
+	}
+	if (log->reserve != NULL) {
+		sys_heap_free(heap, log->reserve);
+		log->reserve = NULL;
+	}
+	return log->retry;
+}
+
+static void oom_reset(struct oom_log *log)
+{
+	memset(log, 0, sizeof(*log));
+}
+#endif
+
+static void test_oom_hook(void)
+{
+	struct sys_heap heap;
+	uint8_t *region = guarded_region(0u, TEST_HEAP_BYTES);
+
+	if (!CHECK(region != NULL)) {
+		return;
+	}
+	CHECK_EQ(sys_heap_set_oom_hook(NULL, NULL, NULL), SYS_HEAP_ERR_INVALID);
+	sys_heap_init(&heap, region, TEST_HEAP_BYTES);
+#if SYS_HEAP_OOM_HOOK
+	struct oom_log log;
+	size_t third = TEST_HEAP_BYTES / 3u;
+
+	oom_reset(&log);
+	CHECK_EQ(sys_heap_set_oom_hook(&heap, oom_hook, &log), 0);
+	void *a = sys_heap_alloc(&heap, third);
+	void *b = sys_heap_alloc(&heap, third);
+
+	CHECK(a != NULL && b != NULL);
+	CHECK_EQ(log.calls, 0u);
+
+	/* The hook drops a cache and asks again: the call succeeds. */
+	log.reserve = b;
+	log.retry = true;
+	void *c = sys_heap_alloc(&heap, third + third / 2u);
+
+	CHECK(c != NULL);
+	CHECK_EQ(log.calls, 1u);
+	CHECK(log.heap == &heap);
+	CHECK_EQ(log.bytes, third + third / 2u);
+	CHECK_EQ(log.align, 0u);
+	CHECK(log.caller != NULL);
+	CHECK_EQ(log.reason, SYS_HEAP_OOM_NO_MEMORY);
+	CHECK(sys_heap_validate(&heap));
+
+	/* Asking for a retry without releasing anything: one retry, no more
+	 * calls, NULL. */
+	oom_reset(&log);
+	log.retry = true;
+	CHECK(sys_heap_alloc(&heap, third + third / 2u) == NULL);
+	CHECK_EQ(log.calls, 1u);
+
+	/* Declining: NULL at once. Every allocating call reaches the hook;
+	 * aligned ones with their alignment. */
+	oom_reset(&log);
+	CHECK(sys_heap_alloc_effort(&heap, third + third / 2u, SYS_HEAP_EFFORT_FAST) == NULL);
+	CHECK(sys_heap_aligned_alloc(&heap, TEST_BIG_ALIGN, third + third / 2u) == NULL);
+	CHECK_EQ(log.align, TEST_BIG_ALIGN);
+	CHECK(sys_heap_realloc(&heap, a, TEST_HEAP_BYTES - third / 2u) == NULL);
+	CHECK_EQ(log.align, 0u);
+	CHECK_EQ(log.calls, 3u);
+
+	/* Never re-entered: the hook's own failing allocation returns NULL
+	 * without a second call. */
+	oom_reset(&log);
+	log.nested = true;
+	log.retry = true;
+	CHECK(sys_heap_alloc(&heap, third + third / 2u) == NULL);
+	CHECK_EQ(log.calls, 1u);
+	CHECK(log.nested_got == NULL);
+
+	/* A request beyond the heap is bad input, not running out. */
+	oom_reset(&log);
+	CHECK(sys_heap_alloc(&heap, SIZE_MAX / 2u) == NULL);
+	CHECK_EQ(log.calls, 0u);
+
+	/* Removed: no more calls. */
+	CHECK_EQ(sys_heap_set_oom_hook(&heap, NULL, NULL), 0);
+	CHECK(sys_heap_alloc(&heap, third + third / 2u) == NULL);
+	CHECK_EQ(log.calls, 0u);
+	sys_heap_free(&heap, a);
+	sys_heap_free(&heap, c);
+	CHECK(sys_heap_validate(&heap));
+#else
+	CHECK_EQ(sys_heap_set_oom_hook(&heap, NULL, NULL), SYS_HEAP_ERR_UNSUPPORTED);
+#endif
+	CHECK(guards_intact(region, TEST_HEAP_BYTES));
+}
+
+void test_know(void)
+{
+	test_largest_bad_input();
+	test_largest_fresh_and_full();
+	test_largest_random_layouts();
+	test_largest_crowded_bucket();
+	test_watermarks();
+	test_oom_hook();
+}
