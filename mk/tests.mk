@@ -163,6 +163,17 @@ test-configs:
 	echo "test-configs: $$(( $(words $(TEST_CONFIGS)) - failed )) passed, $$failed failed"; \
 	[ $$failed -eq 0 ]
 
+# The core suite as firmware in QEMU with the know-your-heap options on
+# (SYS_HEAP_WATERMARKS, SYS_HEAP_OOM_HOOK), on a Cortex-M3 and a Cortex-M0
+# board: the default firmware only sees those calls refuse. Own build dir.
+TEST_KNOW_QEMU_DEFS := -DSYS_HEAP_WATERMARKS=1 -DSYS_HEAP_OOM_HOOK=1
+TEST_TARGETS += test-know-qemu
+.PHONY: test-know-qemu
+test-know-qemu: deps
+	@$(MAKE) --no-print-directory -s BUILD=$(BUILD)/know-qemu \
+		CONFIG_DEFS="$(CONFIG_DEFS) $(TEST_KNOW_QEMU_DEFS)" qemu-tests-mps2-an385 qemu-tests-microbit
+	@echo "test-know-qemu: the suite passed in QEMU with $(TEST_KNOW_QEMU_DEFS)"
+
 # The host library's default error hook is not silent: a double free in a
 # program with no hook of its own prints one line on stderr and aborts
 # (tests/default_hook/double_free.c against build/host/libsysheap.a).
