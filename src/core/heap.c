@@ -228,10 +228,6 @@ SYSHEAP_INLINE void *alloc_block(struct sys_heap *heap, struct z_heap *h, size_t
 		return NULL;
 	}
 	chunksz_t size = bytes_to_chunksz(h, bytes);
-#if SYSHEAP_ALLOC_FAILURE_HOOK
-	bool may_retry = true;
-retry:;
-#endif
 #if HARDENING_POISON
 again:;
 #endif
@@ -239,12 +235,10 @@ again:;
 
 	if (SYSHEAP_UNLIKELY(c == 0u)) {
 #if SYSHEAP_ALLOC_FAILURE_HOOK
-		if (z_sysheap_alloc_failed(heap, bytes, 0u, caller, may_retry)) {
-			may_retry = false;
-			goto retry;
-		}
+		c = z_sysheap_alloc_failed(heap, size, bytes, 0u, caller, loops, best_fit);
+		if (c == 0u)
 #endif
-		return NULL;
+			return NULL;
 	}
 	chunksz_t have = chunk_size(h, c);
 	chunksz_t rest = have - size;

@@ -46,23 +46,20 @@ static void *aligned_alloc_from(struct sys_heap *heap, size_t align, size_t byte
 	    !heap_entry_ok(heap, caller)) {
 		return NULL;
 	}
-#if SYSHEAP_ALLOC_FAILURE_HOOK
-	bool may_retry = true;
-#endif
 	/* As in alloc_block(): a chunk found written while free is kept out
 	 * of circulation and the request served from another. */
 	for (;;) {
 		chunkid_t c0 = z_sysheap_alloc_chunk(h, bytes_to_chunksz(h, bytes + padding),
 						     SYS_HEAP_ALLOC_LOOPS, SYS_HEAP_ALLOC_BEST_FIT);
 
-		if (c0 == 0u) {
 #if SYSHEAP_ALLOC_FAILURE_HOOK
-			if (z_sysheap_alloc_failed(heap, bytes, padding != 0u ? align : 0u, caller,
-						   may_retry)) {
-				may_retry = false;
-				continue;
-			}
+		if (c0 == 0u) {
+			c0 = z_sysheap_alloc_failed(heap, bytes_to_chunksz(h, bytes + padding), bytes,
+						    padding != 0u ? align : 0u, caller,
+						    SYS_HEAP_ALLOC_LOOPS, SYS_HEAP_ALLOC_BEST_FIT);
+		}
 #endif
+		if (c0 == 0u) {
 			return NULL;
 		}
 		chunk_set_used(h, c0, true);

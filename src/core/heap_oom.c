@@ -2,22 +2,17 @@
  * heap_oom.c: what an allocating call does when its search found no chunk
  * (SYS_HEAP_WATERMARKS counts it, SYS_HEAP_OOM_HOOK asks the heap's hook
  * whether to search once more). Only the failure path comes here, so the
- * path that succeeds pays nothing for either option.
+ * path that succeeds pays nothing for the hook.
  */
 #include "stats.h"
 
 #if SYSHEAP_ALLOC_FAILURE_HOOK
-bool z_sysheap_alloc_failed(struct sys_heap *heap, size_t bytes, size_t align, void *caller,
-			    bool may_retry)
+chunkid_t z_sysheap_alloc_failed(struct sys_heap *heap, chunksz_t size, size_t bytes,
+				 size_t align, void *caller, uint32_t loops, bool best_fit)
 {
 	struct z_heap *h = heap->heap;
-	bool retry = false;
+	chunkid_t c = 0u;
 
-	if (!may_retry) {
-		/* The retry failed as well: the call counted once already,
-		 * and the hook has had its one chance. */
-		return false;
-	}
 #if SYS_HEAP_WATERMARKS
 	if (h->failed_allocs != UINT32_MAX) {
 		h->failed_allocs++;
@@ -27,18 +22,26 @@ bool z_sysheap_alloc_failed(struct sys_heap *heap, size_t bytes, size_t align, v
 	sys_heap_oom_hook_t hook = h->oom_hook;
 
 	/* Never from inside the hook: an allocation the hook makes that
-	 * fails just returns NULL. */
+	 * fails just returns NULL. The one retry is the search below, which
+	 * does not come back here. */
 	if (hook != NULL && h->in_oom_hook == 0u) {
 		h->in_oom_hook = 1u;
-		retry = hook(heap, bytes, align, caller, SYS_HEAP_OOM_NO_MEMORY, h->oom_ctx);
+		bool retry = hook(heap, bytes, align, caller, SYS_HEAP_OOM_NO_MEMORY, h->oom_ctx);
+
 		h->in_oom_hook = 0u;
+		if (retry) {
+			c = z_sysheap_alloc_chunk(h, size, loops, best_fit);
+		}
 	}
 #else
+	(void)size;
 	(void)bytes;
 	(void)align;
 	(void)caller;
+	(void)loops;
+	(void)best_fit;
 #endif
-	return retry;
+	return c;
 }
 #endif
 

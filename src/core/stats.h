@@ -46,11 +46,14 @@ SYSHEAP_INLINE void account_free(struct z_heap *h, chunksz_t size)
  * (heap_oom.c), for the low-water marks or the OOM hook. */
 #define SYSHEAP_ALLOC_FAILURE_HOOK (SYS_HEAP_WATERMARKS || SYS_HEAP_OOM_HOOK)
 
-/* An allocating call found no chunk for `bytes` at `align` (0: natural):
- * count it, tell the OOM hook unless it is running already. True when the
- * hook asks for the retry the call may still make (`may_retry`). */
-bool z_sysheap_alloc_failed(struct sys_heap *heap, size_t bytes, size_t align, void *caller,
-			    bool may_retry);
+/* An allocating call found no chunk of `size` units for `bytes` at
+ * `align` (0: natural): count it, and unless the hook is running already
+ * ask it; when it asks for a retry, search once more, with the call's
+ * `loops` and `best_fit`. Returns the chunk found, off its list, or 0.
+ * Out of line, and the retry inside it, so the path that succeeds keeps
+ * its registers and nothing loops back. */
+chunkid_t z_sysheap_alloc_failed(struct sys_heap *heap, chunksz_t size, size_t bytes,
+				 size_t align, void *caller, uint32_t loops, bool best_fit);
 
 /* Bytes of all chunks between chunk 0 and the end marker, headers
  * included: what is not allocated of these is free. */
