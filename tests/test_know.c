@@ -29,6 +29,32 @@ static size_t walk_largest(struct sys_heap *heap)
 	return largest;
 }
 
+/* One step of a random workload over the `n` slots of `live`: free a
+ * live block or fill an empty slot, mostly small, one time in eight up
+ * to `big` bytes, a third of them aligned when `aligned_too`. True when
+ * an allocation was tried and failed. */
+static bool random_step(struct sys_heap *heap, void **live, size_t n, uint32_t *seed, size_t big,
+			bool aligned_too)
+{
+	*seed = *seed * 1103515245u + 12345u;
+	size_t slot = (*seed >> 8) % n;
+
+	if (live[slot] != NULL) {
+		sys_heap_free(heap, live[slot]);
+		live[slot] = NULL;
+		return false;
+	}
+	size_t limit = ((*seed >> 20) % 8u == 0u) ? big : 96u;
+	size_t bytes = 1u + (*seed >> 12) % limit;
+
+	if (aligned_too && (*seed >> 24) % 3u == 0u) {
+		live[slot] = sys_heap_aligned_alloc(heap, 64u, bytes);
+	} else {
+		live[slot] = sys_heap_alloc(heap, bytes);
+	}
+	return live[slot] == NULL;
+}
+
 /* What the queries must say of any heap, checked against a walk; and the
  * guaranteed size must be served, by every effort. */
 static bool largest_agrees_with_walk(struct sys_heap *heap)
@@ -119,19 +145,9 @@ static void test_largest_random_layouts(void)
 	sys_heap_init(&heap, region, TEST_HEAP_BYTES);
 	memset(live, 0, sizeof(live));
 	for (uint32_t step = 0u; step < SCALED(1500) && ok; step++) {
-		seed = seed * 1103515245u + 12345u;
-		size_t slot = (seed >> 8) % (sizeof(live) / sizeof(live[0]));
-
-		if (live[slot] != NULL) {
-			sys_heap_free(&heap, live[slot]);
-			live[slot] = NULL;
-		} else {
-			/* Mostly small, sometimes a big one, so the top bucket
-			 * moves up and down. */
-			size_t limit = ((seed >> 20) % 8u == 0u) ? TEST_HEAP_BYTES / 6u : 96u;
-
-			live[slot] = sys_heap_alloc(&heap, 1u + (seed >> 12) % limit);
-		}
+		/* Now and then a big one, so the top bucket moves up and down. */
+		(void)random_step(&heap, live, sizeof(live) / sizeof(live[0]), &seed,
+				  TEST_HEAP_BYTES / 6u, false);
 		ok = largest_agrees_with_walk(&heap);
 	}
 	for (size_t i = 0u; i < sizeof(live) / sizeof(live[0]); i++) {
@@ -292,26 +308,12 @@ static void test_watermarks(void)
 	ok &= marks_match(&heap, &m);
 	memset(live, 0, sizeof(live));
 	for (uint32_t step = 0u; step < SCALED(1200) && ok; step++) {
-		seed = seed * 1103515245u + 12345u;
-		size_t slot = (seed >> 8) % (sizeof(live) / sizeof(live[0]));
-
-		if (live[slot] != NULL) {
-			sys_heap_free(&heap, live[slot]);
-			live[slot] = NULL;
-		} else {
-			size_t bytes = 1u + (seed >> 12) % (TEST_HEAP_BYTES / 4u);
-
-			/* Every third a realloc or an aligned alloc, which keep
-			 * the marks as well. */
-			if ((seed >> 24) % 3u == 0u) {
-				live[slot] = sys_heap_aligned_alloc(&heap, 64u, bytes);
-			} else {
-				live[slot] = sys_heap_alloc(&heap, bytes);
-			}
-			if (live[slot] == NULL) {
-				m.failed++;
-				failures++;
-			}
+		/* Aligned allocs too: they keep the marks as well. Big enough
+		 * that the heap runs out now and then. */
+		if (random_step(&heap, live, sizeof(live) / sizeof(live[0]), &seed,
+				TEST_HEAP_BYTES / 2u, true)) {
+			m.failed++;
+			failures++;
 		}
 		model_note(&m, &heap);
 		ok &= marks_match(&heap, &m);
