@@ -130,19 +130,21 @@ static void test_largest_fresh_and_full(void)
 	CHECK(guards_intact(region, TEST_HEAP_BYTES));
 }
 
-/* Random allocs and frees, the queries checked after every step. */
-static void test_largest_random_layouts(void)
+/* Random allocs and frees, the queries checked after every step; on a
+ * natural heap (granule 0) and on granular (DMA) ones. */
+static void test_largest_random_layouts(size_t granule)
 {
 	struct sys_heap heap;
+	struct sys_heap_options opt = { granule, 0u };
 	uint8_t *region = guarded_region(0u, TEST_HEAP_BYTES);
 	void *live[48];
-	uint32_t seed = 0x2545f491u;
+	uint32_t seed = 0x2545f491u + (uint32_t)granule;
 	bool ok = true;
 
-	if (!CHECK(region != NULL)) {
+	if (!CHECK(region != NULL) ||
+	    !CHECK(sys_heap_init_with(&heap, region, TEST_HEAP_BYTES, &opt))) {
 		return;
 	}
-	sys_heap_init(&heap, region, TEST_HEAP_BYTES);
 	memset(live, 0, sizeof(live));
 	for (uint32_t step = 0u; step < SCALED(1500) && ok; step++) {
 		/* Now and then a big one, so the top bucket moves up and down. */
@@ -475,7 +477,9 @@ void test_know(void)
 {
 	test_largest_bad_input();
 	test_largest_fresh_and_full();
-	test_largest_random_layouts();
+	test_largest_random_layouts(0u);
+	test_largest_random_layouts(32u);
+	test_largest_random_layouts(64u);
 	test_largest_crowded_bucket();
 	test_watermarks();
 	test_oom_hook();
