@@ -100,7 +100,17 @@ typedef void (*sys_heap_error_hook_t)(struct sys_heap *heap, void *mem,
 enum sys_heap_oom_reason {
 	/** No free chunk can serve the request. */
 	SYS_HEAP_OOM_NO_MEMORY = 1,
+	/** The request would take its owner past its limit
+	 *  (SYS_HEAP_OWNERS, sys_heap_owner_set_limit()). */
+	SYS_HEAP_OOM_QUOTA = 2,
 };
+
+struct sys_heap_owners;
+
+/** Names the owner (0 to SYS_HEAP_OWNERS - 1) of what the running context
+ *  allocates: the current task, say. An id out of range counts as 0.
+ *  Called once per allocating call; must not use the heap. */
+typedef uint32_t (*sys_heap_owner_hook_t)(void *ctx);
 
 /**
  * Out-of-memory hook (SYS_HEAP_OOM_HOOK), set per heap with
@@ -391,6 +401,78 @@ int sys_heap_watermarks_get(struct sys_heap *heap, struct sys_heap_watermarks *m
  * @return as sys_heap_watermarks_get().
  */
 int sys_heap_watermarks_reset(struct sys_heap *heap);
+
+#if SYS_HEAP_OWNERS
+/**
+ * A heap's owner table: the caller's memory (static, say), given to
+ * sys_heap_owners_attach(). Fields are private: read them with
+ * sys_heap_owner_stats_get().
+ */
+struct sys_heap_owners {
+	/** @cond INTERNAL */
+	sys_heap_owner_hook_t hook;
+	void *ctx;
+	uint32_t call_owner;  /* owner + 1 given by sys_heap_alloc_owned(), or 0 */
+	uint32_t alloc_owner; /* owner of the allocation in progress */
+	size_t bytes[SYS_HEAP_OWNERS];
+	size_t peak[SYS_HEAP_OWNERS];
+	size_t limit[SYS_HEAP_OWNERS];
+	/** @endcond */
+};
+
+/**
+ * Start charging the heap's blocks to owners, in `table` (cleared here),
+ * which must outlive the heap's use. Only on a heap with no live block:
+ * blocks allocated before would have no owner. O(SYS_HEAP_OWNERS).
+ * @return 0, or ::SYS_HEAP_ERR_INVALID for a NULL or unformatted heap, a
+ * NULL table, a heap with a table already or (with SYS_HEAP_STATS) with a
+ * live block.
+ */
+int sys_heap_owners_attach(struct sys_heap *heap, struct sys_heap_owners *table);
+
+/**
+ * sys_heap_alloc() charged to `owner` (0 to SYS_HEAP_OWNERS - 1) instead
+ * of the owner hook's answer. O(1) more than sys_heap_alloc(). Tracing
+ * records this call's return address as the caller.
+ * @return NULL for an owner out of range, over its limit, or as
+ * sys_heap_alloc().
+ */
+void *sys_heap_alloc_owned(struct sys_heap *heap, size_t bytes, uint32_t owner);
+
+/** Set the heap's owner hook (NULL: everything not allocated with
+ *  sys_heap_alloc_owned() belongs to owner 0). O(1).
+ *  @return 0, or ::SYS_HEAP_ERR_INVALID for a NULL or unformatted heap or
+ *  one with no owner table. */
+int sys_heap_set_owner_hook(struct sys_heap *heap, sys_heap_owner_hook_t hook, void *ctx);
+
+/** One owner's share of a heap, in chunk bytes (headers included, as
+ *  allocated_bytes of ::sys_memory_stats). */
+struct sys_heap_owner_stats {
+	size_t bytes;       /**< Its live blocks now. */
+	size_t peak_bytes;  /**< The most it has held since init or the reset. */
+	size_t limit_bytes; /**< Its quota; 0: none. */
+};
+
+/** Copy one owner's figures. O(1).
+ *  @return 0, or ::SYS_HEAP_ERR_INVALID for a NULL or unformatted heap, one
+ *  with no owner table, an owner out of range or NULL `stats`. */
+int sys_heap_owner_stats_get(struct sys_heap *heap, uint32_t owner,
+			     struct sys_heap_owner_stats *stats);
+
+/**
+ * Limit what `owner` may hold to `limit_bytes` chunk bytes (0: no limit),
+ * and start its peak again from what it holds now. An allocation that
+ * would take it past the limit returns NULL after the OOM hook is called
+ * with ::SYS_HEAP_OOM_QUOTA (and may free and retry). A block that
+ * realloc grows in place is charged without the check. O(1).
+ * @return as sys_heap_owner_stats_get().
+ */
+int sys_heap_owner_set_limit(struct sys_heap *heap, uint32_t owner, size_t limit_bytes);
+
+/** The owner of live block `mem`, or SYS_HEAP_OWNERS for NULL or a pointer
+ *  that is not a live block of the heap (reported as free() would). */
+uint32_t sys_heap_get_owner(struct sys_heap *heap, void *mem);
+#endif
 
 /**
  * Set the heap's out-of-memory hook (::sys_heap_oom_hook_t); NULL removes

@@ -160,6 +160,27 @@
 #endif
 
 /**
+ * Owners and quotas: the number of owner ids (a task, a module: 0 to
+ * SYS_HEAP_OWNERS - 1) a block can be charged to; 0 (the default) turns
+ * the feature off and the owner calls are not declared. Each block records
+ * its owner in its prefix (a word: 4 bytes on 32-bit targets, rounded up
+ * with the rest of the prefix to 8), set per call (sys_heap_alloc_owned())
+ * or by a per-heap hook that names the running context's owner
+ * (sys_heap_set_owner_hook()). The heap keeps each owner's bytes and peak
+ * in O(1) and refuses an allocation that would take an owner past its
+ * limit (sys_heap_owner_set_limit()), telling the OOM hook why. The
+ * counts live in a table the caller gives (sys_heap_owners_attach(), three
+ * words per owner), so the descriptor grows by a pointer only. Measured by
+ * `make bench` (row `owners`, 8 owners, no table attached) on Cortex-M4:
+ * 8 more bytes per block (the word, rounded to the 8-byte granule), about
+ * 50 more instructions per alloc and 6 to 12 per free, 328 bytes more in
+ * the core.
+ */
+#ifndef SYS_HEAP_OWNERS
+#define SYS_HEAP_OWNERS 0
+#endif
+
+/**
  * The most free-list entries sys_heap_largest_free_chunk() reads: its
  * bound on time, about 5 instructions per entry. When the highest
  * non-empty bucket holds more, it says the answer is not exact. Tunes the

@@ -92,6 +92,11 @@ struct z_heap {
 	/** Allocations that failed for want of memory since reset. */
 	uint32_t failed_allocs;
 #endif
+#if SYS_HEAP_OWNERS
+	/** The caller's table (sys_heap_owners_attach()), kept out of the
+	 *  descriptor so small heaps stay small; NULL: no accounting. */
+	struct sys_heap_owners *owners;
+#endif
 #if SYS_HEAP_OOM_HOOK
 	/** Told of allocations about to fail; NULL when none. */
 	sys_heap_oom_hook_t oom_hook;
@@ -119,6 +124,7 @@ struct z_heap {
  * a multiple of the natural alignment) and after it. */
 #define Z_SYS_HEAP_BLOCK_PREFIX_BYTES                                                     \
 	Z_SYS_HEAP_ROUND_UP((SYS_HEAP_TRACE_CALLERS ? 2u * sizeof(void *) : 0u) +          \
+				    (SYS_HEAP_OWNERS ? sizeof(size_t) : 0u) +                  \
 				    (SYS_HEAP_HARDENING >= SYS_HEAP_HARDENING_GUARDS           \
 					     ? 2u * sizeof(size_t)                             \
 					     : 0u),                                            \

@@ -473,6 +473,200 @@ static void test_oom_hook(void)
 	CHECK(guards_intact(region, TEST_HEAP_BYTES));
 }
 
+#if SYS_HEAP_OWNERS
+static uint32_t context_owner; /* what the owner hook answers */
+
+static uint32_t owner_of_context(void *ctx)
+{
+	return *(const uint32_t *)ctx;
+}
+
+/* Every owner's bytes add up to the heap's allocated bytes. */
+static bool owners_add_up(struct sys_heap *heap)
+{
+	size_t sum = 0u;
+
+	for (uint32_t o = 0u; o < SYS_HEAP_OWNERS; o++) {
+		struct sys_heap_owner_stats st;
+
+		if (!CHECK_EQ(sys_heap_owner_stats_get(heap, o, &st), 0)) {
+			return false;
+		}
+		CHECK(st.peak_bytes >= st.bytes);
+		sum += st.bytes;
+	}
+#if SYS_HEAP_STATS
+	return CHECK_EQ(sum, heap_stats(heap).allocated_bytes);
+#else
+	return true;
+#endif
+}
+
+static size_t owner_bytes(struct sys_heap *heap, uint32_t owner)
+{
+	struct sys_heap_owner_stats st = { 0u, 0u, 0u };
+
+	(void)sys_heap_owner_stats_get(heap, owner, &st);
+	return st.bytes;
+}
+
+struct leak_text {
+	char text[2048];
+	size_t len;
+};
+
+static void leak_print(void *ctx, const char *piece)
+{
+	struct leak_text *t = ctx;
+
+	for (size_t i = 0u; piece[i] != '\0' && t->len + 1u < sizeof(t->text); i++) {
+		t->text[t->len++] = piece[i];
+	}
+	t->text[t->len] = '\0';
+}
+
+#if SYS_HEAP_OOM_HOOK
+struct quota_log {
+	unsigned calls;
+	enum sys_heap_oom_reason reason;
+	void *release; /* freed by the hook */
+};
+
+static bool quota_hook(struct sys_heap *heap, size_t bytes, size_t align, void *caller,
+		       enum sys_heap_oom_reason reason, void *ctx)
+{
+	struct quota_log *log = ctx;
+
+	(void)bytes;
+	(void)align;
+	(void)caller;
+	log->calls++;
+	log->reason = reason;
+	sys_heap_free(heap, log->release);
+	log->release = NULL;
+	return true;
+}
+#endif
+#endif
+
+/* Owners: per-block ids set per call or by the context hook, O(1) counts
+ * and peaks that add up to the heap's, limits that refuse and tell the
+ * OOM hook why, and the leak report grouped by owner. */
+static void test_owners(void)
+{
+#if SYS_HEAP_OWNERS
+	static struct sys_heap_owners table;
+	static struct sys_heap_owners other;
+	struct sys_heap heap;
+	uint8_t *region = guarded_region(0u, TEST_HEAP_BYTES);
+	const uint32_t last = SYS_HEAP_OWNERS - 1u;
+
+	if (!CHECK(region != NULL)) {
+		return;
+	}
+	sys_heap_init(&heap, region, TEST_HEAP_BYTES);
+	CHECK_EQ(sys_heap_owner_stats_get(&heap, 0u, NULL), SYS_HEAP_ERR_INVALID);
+	CHECK_EQ(sys_heap_set_owner_hook(&heap, owner_of_context, &context_owner),
+		 SYS_HEAP_ERR_INVALID);
+	CHECK_EQ(sys_heap_owners_attach(NULL, &table), SYS_HEAP_ERR_INVALID);
+	CHECK_EQ(sys_heap_owners_attach(&heap, NULL), SYS_HEAP_ERR_INVALID);
+#if SYS_HEAP_STATS
+	void *early = sys_heap_alloc(&heap, 16u);
+
+	CHECK_EQ(sys_heap_owners_attach(&heap, &table), SYS_HEAP_ERR_INVALID);
+	sys_heap_free(&heap, early);
+#endif
+	CHECK_EQ(sys_heap_owners_attach(&heap, &table), 0);
+	CHECK_EQ(sys_heap_owners_attach(&heap, &other), SYS_HEAP_ERR_INVALID);
+	CHECK_EQ(sys_heap_set_owner_hook(&heap, owner_of_context, &context_owner), 0);
+
+	/* The hook names the owner; an id out of range counts as 0. */
+	context_owner = 1u;
+	void *a = sys_heap_alloc(&heap, 100u);
+	context_owner = SYS_HEAP_OWNERS + 5u;
+	void *z = sys_heap_alloc(&heap, 40u);
+	context_owner = 1u;
+	void *d = sys_heap_aligned_alloc(&heap, 64u, 50u);
+	/* Per call, over the hook. */
+	void *b = sys_heap_alloc_owned(&heap, 200u, last);
+
+	CHECK(a != NULL && z != NULL && b != NULL && d != NULL);
+	CHECK(sys_heap_alloc_owned(&heap, 8u, SYS_HEAP_OWNERS) == NULL);
+	CHECK_EQ(sys_heap_get_owner(&heap, a), 1u);
+	CHECK_EQ(sys_heap_get_owner(&heap, z), 0u);
+	CHECK_EQ(sys_heap_get_owner(&heap, d), 1u);
+	CHECK_EQ(sys_heap_get_owner(&heap, b), last);
+	CHECK_EQ(sys_heap_get_owner(&heap, NULL), (uint32_t)SYS_HEAP_OWNERS);
+	CHECK(owner_bytes(&heap, 1u) > 150u && owner_bytes(&heap, last) > 200u);
+	owners_add_up(&heap);
+
+	/* Realloc in place keeps the owner and its count right. */
+	size_t before = owner_bytes(&heap, last);
+	void *b2 = sys_heap_realloc(&heap, b, 64u);
+
+	CHECK(b2 == b);
+	CHECK_EQ(sys_heap_get_owner(&heap, b2), last);
+	CHECK(owner_bytes(&heap, last) < before);
+	owners_add_up(&heap);
+
+	/* A limit: what would pass it is refused; the peak restarts. */
+	struct sys_heap_owner_stats st;
+
+	CHECK_EQ(sys_heap_owner_set_limit(&heap, 1u, owner_bytes(&heap, 1u) + 64u), 0);
+	CHECK_EQ(sys_heap_owner_set_limit(&heap, SYS_HEAP_OWNERS, 1u), SYS_HEAP_ERR_INVALID);
+	CHECK(sys_heap_alloc(&heap, 200u) == NULL);
+	CHECK(sys_heap_aligned_alloc(&heap, 64u, 200u) == NULL);
+	void *small = sys_heap_alloc(&heap, 16u);
+
+	CHECK(small != NULL);
+	CHECK_EQ(sys_heap_owner_stats_get(&heap, 1u, &st), 0);
+	CHECK(st.bytes <= st.limit_bytes && st.peak_bytes == st.bytes);
+	/* Other owners are not limited by owner 1's quota. */
+	void *zero = sys_heap_alloc_owned(&heap, 200u, 0u);
+
+	CHECK(zero != NULL);
+#if SYS_HEAP_OOM_HOOK
+	struct quota_log log = { 0u, SYS_HEAP_OOM_NO_MEMORY, a };
+
+	sys_heap_set_oom_hook(&heap, quota_hook, &log);
+	void *again = sys_heap_alloc(&heap, 90u); /* fits once `a` is freed */
+
+	CHECK(again != NULL);
+	CHECK_EQ(log.calls, 1u);
+	CHECK_EQ(log.reason, SYS_HEAP_OOM_QUOTA);
+	a = again;
+	sys_heap_set_oom_hook(&heap, NULL, NULL);
+#endif
+	owners_add_up(&heap);
+
+	/* The leak report groups by owner. */
+	static struct leak_text leak;
+
+	leak.len = 0u;
+	leak.text[0] = '\0';
+	sys_heap_leak_report(&heap, leak_print, &leak);
+	char line[48] = "owner ";
+
+	text_decimal(last, line + 6);
+	CHECK(text_contains(leak.text, line));
+	CHECK(text_contains(leak.text, "owner 1: "));
+	CHECK(text_contains(leak.text, "owner 0: "));
+
+	/* Free everything: every count back to 0. */
+	sys_heap_free(&heap, a);
+	sys_heap_free(&heap, z);
+	sys_heap_free(&heap, d);
+	sys_heap_free(&heap, b2);
+	sys_heap_free(&heap, small);
+	sys_heap_free(&heap, zero);
+	for (uint32_t o = 0u; o < SYS_HEAP_OWNERS; o++) {
+		CHECK_EQ(owner_bytes(&heap, o), 0u);
+	}
+	CHECK(sys_heap_validate(&heap));
+	CHECK(guards_intact(region, TEST_HEAP_BYTES));
+#endif
+}
+
 void test_know(void)
 {
 	test_largest_bad_input();
@@ -483,4 +677,5 @@ void test_know(void)
 	test_largest_crowded_bucket();
 	test_watermarks();
 	test_oom_hook();
+	test_owners();
 }

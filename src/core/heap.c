@@ -228,6 +228,11 @@ SYSHEAP_INLINE void *alloc_block(struct sys_heap *heap, struct z_heap *h, size_t
 		return NULL;
 	}
 	chunksz_t size = bytes_to_chunksz(h, bytes);
+#if SYS_HEAP_OWNERS
+	if (!z_sysheap_owner_admit(heap, size, bytes, 0u, caller)) {
+		return NULL;
+	}
+#endif
 #if HARDENING_POISON
 again:;
 #endif
@@ -345,6 +350,9 @@ SYSHEAP_INLINE void free_block(struct z_heap *h, chunkid_t c)
 {
 	chunksz_t size = chunk_size(h, c);
 
+#if SYS_HEAP_OWNERS
+	(void)z_sysheap_owner_release(h, c);
+#endif
 	block_retire(h, c);
 	account_free(h, size);
 	merge_and_file(h, c, size);
@@ -369,6 +377,9 @@ SYSHEAP_INLINE void free_mem(struct sys_heap *heap, struct z_heap *h, void *mem,
 	struct block_view v;
 
 	if (z_sysheap_live_view(heap, h, mem, caller, &v)) {
+#endif
+#if SYS_HEAP_OWNERS
+		(void)z_sysheap_owner_release(h, v.c);
 #endif
 		block_retire(h, v.c);
 		merge_view(h, &v);

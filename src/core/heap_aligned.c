@@ -46,6 +46,12 @@ static void *aligned_alloc_from(struct sys_heap *heap, size_t align, size_t byte
 	    !heap_entry_ok(heap, caller)) {
 		return NULL;
 	}
+#if SYS_HEAP_OWNERS
+	if (!z_sysheap_owner_admit(heap, bytes_to_chunksz(h, bytes), bytes,
+				   padding != 0u ? align : 0u, caller)) {
+		return NULL;
+	}
+#endif
 	/* As in alloc_block(): a chunk found written while free is kept out
 	 * of circulation and the request served from another. */
 	for (;;) {
@@ -113,9 +119,15 @@ static bool resize_in_place(struct sys_heap *heap, chunkid_t c, size_t bytes, vo
 	} else {
 		block_retire_tail(h, c, size);
 	}
+#if SYS_HEAP_OWNERS
+	uint32_t owner = z_sysheap_owner_release(h, c);
+#endif
 	z_sysheap_account_free(h, have);
 	z_sysheap_split_tail(h, c, size);
 	z_sysheap_account_alloc(h, chunk_size(h, c));
+#if SYS_HEAP_OWNERS
+	z_sysheap_owner_charge(h, c, owner);
+#endif
 	(void)block_arm(h, c, bytes, caller, NULL);
 	return true;
 }

@@ -136,6 +136,9 @@ static void format(const struct layout *l)
 	h->low_avail_inverted = 0u;
 	h->failed_allocs = 0u;
 #endif
+#if SYS_HEAP_OWNERS
+	h->owners = NULL;
+#endif
 #if SYS_HEAP_OOM_HOOK
 	h->oom_hook = NULL;
 	h->oom_ctx = NULL;

@@ -55,6 +55,24 @@ SYSHEAP_INLINE void account_free(struct z_heap *h, chunksz_t size)
 chunkid_t z_sysheap_alloc_failed(struct sys_heap *heap, chunksz_t size, size_t bytes,
 				 size_t align, void *caller, uint32_t loops, bool best_fit);
 
+/* Count a failed allocation and ask the OOM hook, unless it is running
+ * already, whether to retry: its answer (heap_oom.c). */
+bool z_sysheap_oom_ask(struct sys_heap *heap, size_t bytes, size_t align, void *caller,
+		       enum sys_heap_oom_reason reason);
+
+#if SYS_HEAP_OWNERS
+/* Owners (heap_owner.c). Choose the owner of the allocation starting and
+ * check its quota for a chunk of `size` units; false: refuse it. */
+bool z_sysheap_owner_admit(struct sys_heap *heap, chunksz_t size, size_t bytes, size_t align,
+			   void *caller);
+/* The owner admit chose for the allocation in progress. */
+uint32_t z_sysheap_owner_of_call(const struct z_heap *h);
+/* Charge used chunk c to `owner`, recorded in its prefix. */
+void z_sysheap_owner_charge(struct z_heap *h, chunkid_t c, uint32_t owner);
+/* Take used chunk c off its owner's count: the owner it had. */
+uint32_t z_sysheap_owner_release(struct z_heap *h, chunkid_t c);
+#endif
+
 /* Bytes of all chunks between chunk 0 and the end marker, headers
  * included: what is not allocated of these is free. */
 SYSHEAP_INLINE size_t chunk_area_bytes(const struct z_heap *h)
