@@ -649,8 +649,8 @@ static void test_owners(void)
 
 	text_decimal(last, line + 6);
 	CHECK(text_contains(leak.text, line));
-	CHECK(text_contains(leak.text, "owner 1: "));
-	CHECK(text_contains(leak.text, "owner 0: "));
+	CHECK(text_contains(leak.text, "owner 1:  "));
+	CHECK(text_contains(leak.text, "owner 0:  "));
 
 	/* Free everything: every count back to 0. */
 	sys_heap_free(&heap, a);

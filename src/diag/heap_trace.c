@@ -90,6 +90,17 @@ static void print_live_block(void *ctx, void *mem, size_t bytes, bool used)
 	z_sysheap_text_end(&w->line);
 }
 
+/* End the line with "  N live blocks, M bytes": an owner's or the heap's. */
+static void print_totals(struct leak_walk *w)
+{
+	z_sysheap_text_str(&w->line, "  ");
+	z_sysheap_text_dec(&w->line, w->blocks);
+	z_sysheap_text_str(&w->line, " live blocks, ");
+	z_sysheap_text_dec(&w->line, w->bytes);
+	z_sysheap_text_str(&w->line, " bytes");
+	z_sysheap_text_end(&w->line);
+}
+
 void sys_heap_leak_report(struct sys_heap *heap, sys_heap_print_t print, void *ctx)
 {
 	if (print == NULL || heap == NULL || heap->heap == NULL) {
@@ -114,12 +125,8 @@ void sys_heap_leak_report(struct sys_heap *heap, sys_heap_print_t print, void *c
 		if (w.blocks != 0u) {
 			z_sysheap_text_str(&w.line, "  owner ");
 			z_sysheap_text_dec(&w.line, w.owner);
-			z_sysheap_text_str(&w.line, ": ");
-			z_sysheap_text_dec(&w.line, w.blocks);
-			z_sysheap_text_str(&w.line, " live blocks, ");
-			z_sysheap_text_dec(&w.line, w.bytes);
-			z_sysheap_text_str(&w.line, " bytes");
-			z_sysheap_text_end(&w.line);
+			z_sysheap_text_str(&w.line, ":");
+			print_totals(&w);
 		}
 		blocks += w.blocks;
 		bytes += w.bytes;
@@ -129,10 +136,5 @@ void sys_heap_leak_report(struct sys_heap *heap, sys_heap_print_t print, void *c
 #else
 	sys_heap_walk(heap, print_live_block, &w);
 #endif
-	z_sysheap_text_str(&w.line, "  ");
-	z_sysheap_text_dec(&w.line, w.blocks);
-	z_sysheap_text_str(&w.line, " live blocks, ");
-	z_sysheap_text_dec(&w.line, w.bytes);
-	z_sysheap_text_str(&w.line, " bytes");
-	z_sysheap_text_end(&w.line);
+	print_totals(&w);
 }
