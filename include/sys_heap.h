@@ -122,7 +122,9 @@ typedef uint32_t (*sys_heap_owner_hook_t)(void *ctx);
  * runs under the heap's lock when the call was a sys_heap_locked_ one, so
  * it must release memory with the plain calls (sys_heap_free()), never the
  * locked ones. It is never re-entered: an allocation from this heap made
- * inside the hook that fails returns NULL without calling it.
+ * inside the hook that fails returns NULL without calling it. A request
+ * of 0 bytes or larger than the heap is bad input, not running out: it
+ * returns NULL without the hook.
  *
  * @param heap   The heap.
  * @param bytes  The request in bytes.
@@ -376,9 +378,10 @@ struct sys_heap_watermarks {
 	size_t min_free_bytes;
 	/** The smallest sys_heap_largest_free() seen after any allocation. */
 	size_t min_guaranteed_bytes;
-	/** Allocations that found no free chunk (each call counts once,
-	 *  whether or not the OOM hook's retry then served it). Requests of 0
-	 *  bytes or above the heap's size are not counted. */
+	/** Allocations that found no free chunk or (SYS_HEAP_OWNERS) were
+	 *  over their owner's quota; each call counts once, whether or not the
+	 *  OOM hook's retry then served it. Requests of 0 bytes or above the
+	 *  heap's size are not counted. */
 	uint32_t failed_allocs;
 	/** Now, in O(1): 1000 * (1 - sys_heap_largest_free() / free bytes);
 	 *  0 when all free memory can be had in one request, near 1000 when
