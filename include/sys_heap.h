@@ -467,7 +467,8 @@ int sys_heap_owner_stats_get(struct sys_heap *heap, uint32_t owner,
  * and start its peak again from what it holds now. An allocation that
  * would take it past the limit returns NULL after the OOM hook is called
  * with ::SYS_HEAP_OOM_QUOTA (and may free and retry). A block that
- * realloc grows in place is charged without the check. O(1).
+ * realloc grows in place stays its owner's, charged without the check; a
+ * block realloc moves is a new allocation of the calling context. O(1).
  * @return as sys_heap_owner_stats_get().
  */
 int sys_heap_owner_set_limit(struct sys_heap *heap, uint32_t owner, size_t limit_bytes);
