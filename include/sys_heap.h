@@ -119,6 +119,49 @@ enum sys_heap_error {
 typedef void (*sys_heap_error_hook_t)(struct sys_heap *heap, void *mem,
 				      enum sys_heap_error error, void *caller);
 
+/** Why an allocation is about to fail (::sys_heap_oom_hook_t). */
+enum sys_heap_oom_reason {
+	/** No free chunk can serve the request. */
+	SYS_HEAP_OOM_NO_MEMORY = 1,
+	/** The request would take its owner past its limit
+	 *  (SYS_HEAP_OWNERS, sys_heap_owner_set_limit()). */
+	SYS_HEAP_OOM_QUOTA = 2,
+};
+
+struct sys_heap_owners;
+
+/** Names the owner (0 to SYS_HEAP_OWNERS - 1) of what the running context
+ *  allocates: the current task, say. An id out of range counts as 0.
+ *  Called once per allocating call; must not use the heap. */
+typedef uint32_t (*sys_heap_owner_hook_t)(void *ctx);
+
+/**
+ * Out-of-memory hook (SYS_HEAP_OOM_HOOK), set per heap with
+ * sys_heap_set_oom_hook().
+ *
+ * Called from inside an allocating call (alloc, alloc_effort, alloc_at,
+ * aligned alloc, realloc and aligned realloc when the block must move)
+ * that found no free chunk for the request, before it returns NULL. It
+ * runs under the heap's lock when the call was a sys_heap_locked_ one, so
+ * it must release memory with the plain calls (sys_heap_free()), never the
+ * locked ones. It is never re-entered: an allocation from this heap made
+ * inside the hook that fails returns NULL without calling it. A request
+ * of 0 bytes or larger than the heap is bad input, not running out: it
+ * returns NULL without the hook.
+ *
+ * @param heap   The heap.
+ * @param bytes  The request in bytes.
+ * @param align  Its alignment in bytes; 0 for the heap's natural one.
+ * @param caller Return address of the allocating API call.
+ * @param reason One of ::sys_heap_oom_reason.
+ * @param ctx    What was given to sys_heap_set_oom_hook().
+ * @return true to have the call search once more (after releasing memory);
+ * false to let it return NULL. At most one retry per call: when the retry
+ * fails too, the call returns NULL without calling the hook again.
+ */
+typedef bool (*sys_heap_oom_hook_t)(struct sys_heap *heap, size_t bytes, size_t align,
+				    void *caller, enum sys_heap_oom_reason reason, void *ctx);
+
 #ifdef __cplusplus
 }
 #endif
@@ -327,6 +370,152 @@ int sys_heap_runtime_stats_get(struct sys_heap *heap, struct sys_memory_stats *s
 /** Set max_allocated_bytes to the current allocated_bytes. O(1).
  *  @return as sys_heap_runtime_stats_get(). */
 int sys_heap_runtime_stats_reset_max(struct sys_heap *heap);
+
+/**
+ * The largest request sys_heap_alloc() is guaranteed to serve right now,
+ * in bytes. O(1): the highest non-empty bucket b holds only chunks of at
+ * least 2^b units, and every allocating call takes a chunk from a bucket
+ * whose every entry fits before it gives up, so a request of up to 2^b
+ * units less the block overhead always succeeds; a larger one may or may
+ * not. It is exact to within a factor of two of the largest free chunk
+ * (see sys_heap_largest_free_chunk()). Holds for every effort and for
+ * aligned alloc up to the heap's natural alignment.
+ * Not thread-safe against concurrent calls on the same heap.
+ * @return the bytes, or 0 for a full, NULL or unformatted heap.
+ */
+size_t sys_heap_largest_free(struct sys_heap *heap);
+
+/**
+ * The largest request one free chunk can serve, in bytes: what
+ * sys_heap_info_get() reports as largest_free_bytes, without walking the
+ * heap. Time bounded by ::SYS_HEAP_LARGEST_FREE_SCAN, not by the heap's
+ * size: it reads at most that many entries of the highest non-empty
+ * bucket, where the largest free chunk is.
+ * @param heap  The heap.
+ * @param exact Optional (may be NULL): set true when the answer is exact,
+ * that is the bucket held at most SYS_HEAP_LARGEST_FREE_SCAN chunks or
+ * one of the bucket's largest possible size was seen; false when more
+ * chunks went unread, and the answer is then the largest of those read:
+ * never below sys_heap_largest_free(), below twice it.
+ * @return the bytes, or 0 for a full, NULL or unformatted heap.
+ */
+size_t sys_heap_largest_free_chunk(struct sys_heap *heap, bool *exact);
+
+/** Low-water marks of one heap (SYS_HEAP_WATERMARKS), since its init or
+ *  the last sys_heap_watermarks_reset(). */
+struct sys_heap_watermarks {
+	/** The least free bytes (headers included, as free_bytes of
+	 *  ::sys_memory_stats) there ever were. */
+	size_t min_free_bytes;
+	/** The smallest sys_heap_largest_free() seen after any allocation. */
+	size_t min_guaranteed_bytes;
+	/** Allocations that found no free chunk or (SYS_HEAP_OWNERS) were
+	 *  over their owner's quota; each call counts once, whether or not the
+	 *  OOM hook's retry then served it. Requests of 0 bytes or above the
+	 *  heap's size are not counted. */
+	uint32_t failed_allocs;
+	/** Now, in O(1): 1000 * (1 - sys_heap_largest_free() / free bytes);
+	 *  0 when all free memory can be had in one request, near 1000 when
+	 *  little of it can. 1000 for a full heap. A rise with steady free
+	 *  bytes is fragmentation; falling free bytes is a leak or load. */
+	uint32_t fragmentation_permille;
+};
+
+/**
+ * Read the low-water marks. O(1).
+ * @return 0, ::SYS_HEAP_ERR_INVALID for a NULL or unformatted heap or NULL
+ * `marks`, or ::SYS_HEAP_ERR_UNSUPPORTED when SYS_HEAP_WATERMARKS is 0.
+ */
+int sys_heap_watermarks_get(struct sys_heap *heap, struct sys_heap_watermarks *marks);
+
+/**
+ * Start the marks again from the heap as it is now, and zero the failure
+ * count. Also resets max_allocated_bytes (sys_heap_runtime_stats_reset_max()),
+ * from which min_free_bytes is computed. O(1).
+ * @return as sys_heap_watermarks_get().
+ */
+int sys_heap_watermarks_reset(struct sys_heap *heap);
+
+#if SYS_HEAP_OWNERS
+/**
+ * A heap's owner table: the caller's memory (static, say), given to
+ * sys_heap_owners_attach(). Fields are private: read them with
+ * sys_heap_owner_stats_get().
+ */
+struct sys_heap_owners {
+	/** @cond INTERNAL */
+	sys_heap_owner_hook_t hook;
+	void *ctx;
+	uint32_t call_owner;  /* owner + 1 given by sys_heap_alloc_owned(), or 0 */
+	uint32_t alloc_owner; /* owner of the allocation in progress */
+	size_t bytes[SYS_HEAP_OWNERS];
+	size_t peak[SYS_HEAP_OWNERS];
+	size_t limit[SYS_HEAP_OWNERS];
+	/** @endcond */
+};
+
+/**
+ * Start charging the heap's blocks to owners, in `table` (cleared here),
+ * which must outlive the heap's use. Only on a heap with no live block:
+ * blocks allocated before would have no owner. O(SYS_HEAP_OWNERS).
+ * @return 0, or ::SYS_HEAP_ERR_INVALID for a NULL or unformatted heap, a
+ * NULL table, a heap with a table already or (with SYS_HEAP_STATS) with a
+ * live block.
+ */
+int sys_heap_owners_attach(struct sys_heap *heap, struct sys_heap_owners *table);
+
+/**
+ * sys_heap_alloc() charged to `owner` (0 to SYS_HEAP_OWNERS - 1) instead
+ * of the owner hook's answer. O(1) more than sys_heap_alloc(). Tracing
+ * records this call's return address as the caller.
+ * @return NULL for an owner out of range, over its limit, or as
+ * sys_heap_alloc().
+ */
+void *sys_heap_alloc_owned(struct sys_heap *heap, size_t bytes, uint32_t owner);
+
+/** Set the heap's owner hook (NULL: everything not allocated with
+ *  sys_heap_alloc_owned() belongs to owner 0). O(1).
+ *  @return 0, or ::SYS_HEAP_ERR_INVALID for a NULL or unformatted heap or
+ *  one with no owner table. */
+int sys_heap_set_owner_hook(struct sys_heap *heap, sys_heap_owner_hook_t hook, void *ctx);
+
+/** One owner's share of a heap, in chunk bytes (headers included, as
+ *  allocated_bytes of ::sys_memory_stats). */
+struct sys_heap_owner_stats {
+	size_t bytes;       /**< Its live blocks now. */
+	size_t peak_bytes;  /**< The most it has held since init or the reset. */
+	size_t limit_bytes; /**< Its quota; 0: none. */
+};
+
+/** Copy one owner's figures. O(1).
+ *  @return 0, or ::SYS_HEAP_ERR_INVALID for a NULL or unformatted heap, one
+ *  with no owner table, an owner out of range or NULL `stats`. */
+int sys_heap_owner_stats_get(struct sys_heap *heap, uint32_t owner,
+			     struct sys_heap_owner_stats *stats);
+
+/**
+ * Limit what `owner` may hold to `limit_bytes` chunk bytes (0: no limit),
+ * and start its peak again from what it holds now. An allocation that
+ * would take it past the limit returns NULL after the OOM hook is called
+ * with ::SYS_HEAP_OOM_QUOTA (and may free and retry). A block that
+ * realloc grows in place stays its owner's, charged without the check; a
+ * block realloc moves is a new allocation of the calling context. O(1).
+ * @return as sys_heap_owner_stats_get().
+ */
+int sys_heap_owner_set_limit(struct sys_heap *heap, uint32_t owner, size_t limit_bytes);
+
+/** The owner of live block `mem`, or SYS_HEAP_OWNERS for NULL or a pointer
+ *  that is not a live block of the heap (reported as free() would). */
+uint32_t sys_heap_get_owner(struct sys_heap *heap, void *mem);
+#endif
+
+/**
+ * Set the heap's out-of-memory hook (::sys_heap_oom_hook_t); NULL removes
+ * it. Set it when no allocation on the heap is in progress. O(1).
+ * @return 0, ::SYS_HEAP_ERR_INVALID for a NULL or unformatted heap, or
+ * ::SYS_HEAP_ERR_UNSUPPORTED when SYS_HEAP_OOM_HOOK is 0.
+ */
+int sys_heap_set_oom_hook(struct sys_heap *heap, sys_heap_oom_hook_t hook, void *ctx);
 
 /**
  * Walk callback.

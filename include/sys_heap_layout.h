@@ -84,6 +84,25 @@ struct z_heap {
 #if SYS_HEAP_LISTENERS
 	const struct sys_heap_listener *listener; /**< NULL when none. */
 #endif
+#if SYS_HEAP_WATERMARKS
+	/** ~(lowest avail_buckets seen after an allocation since reset): its
+	 *  top bit bounds the smallest guaranteed request. Stored inverted so
+	 *  that 0 means "none yet". */
+	uint32_t low_avail_inverted;
+	/** Allocations that failed for want of memory since reset. */
+	uint32_t failed_allocs;
+#endif
+#if SYS_HEAP_OWNERS
+	/** The caller's table (sys_heap_owners_attach()), kept out of the
+	 *  descriptor so small heaps stay small; NULL: no accounting. */
+	struct sys_heap_owners *owners;
+#endif
+#if SYS_HEAP_OOM_HOOK
+	/** Told of allocations about to fail; NULL when none. */
+	sys_heap_oom_hook_t oom_hook;
+	void *oom_ctx;        /**< Passed back to oom_hook. */
+	uint32_t in_oom_hook; /**< Nonzero while oom_hook runs. */
+#endif
 	/** Called on a detected misuse; NULL means the default hook. */
 	sys_heap_error_hook_t error_hook;
 	/** Head chunk id of each bucket's circular free list; 0 when empty. */
@@ -105,6 +124,7 @@ struct z_heap {
  * a multiple of the natural alignment) and after it. */
 #define Z_SYS_HEAP_BLOCK_PREFIX_BYTES                                                     \
 	Z_SYS_HEAP_ROUND_UP((SYS_HEAP_TRACE_CALLERS ? 2u * sizeof(void *) : 0u) +          \
+				    (SYS_HEAP_OWNERS ? sizeof(size_t) : 0u) +                  \
 				    (SYS_HEAP_HARDENING >= SYS_HEAP_HARDENING_GUARDS           \
 					     ? 2u * sizeof(size_t)                             \
 					     : 0u),                                            \

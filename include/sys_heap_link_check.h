@@ -72,12 +72,33 @@
 #define Z_SYS_HEAP_LC_LISTENERS "0"
 #endif
 
+/* The know-your-heap options add descriptor fields (owners a block word); named only when on, so
+ * the default build's symbol keeps its name. */
+#if SYS_HEAP_WATERMARKS
+#define Z_SYS_HEAP_LC_WATERMARKS " SYS_HEAP_WATERMARKS=1"
+#else
+#define Z_SYS_HEAP_LC_WATERMARKS ""
+#endif
+#if SYS_HEAP_OOM_HOOK
+#define Z_SYS_HEAP_LC_OOM " SYS_HEAP_OOM_HOOK=1"
+#else
+#define Z_SYS_HEAP_LC_OOM ""
+#endif
+#if SYS_HEAP_OWNERS
+#define Z_SYS_HEAP_LC_STR(x) #x
+#define Z_SYS_HEAP_LC_XSTR(x) Z_SYS_HEAP_LC_STR(x)
+#define Z_SYS_HEAP_LC_OWNERS " SYS_HEAP_OWNERS=" Z_SYS_HEAP_LC_XSTR(SYS_HEAP_OWNERS)
+#else
+#define Z_SYS_HEAP_LC_OWNERS ""
+#endif
+
 /* The options that change the sizing macros or struct layouts. The others
  * (SYS_HEAP_ALLOC_LOOPS, ...) only tune code inside the library. */
 #define Z_SYS_HEAP_OPTIONS_SYMBOL                                                   \
 	"libsysheap built with SYS_HEAP_HARDENING=" Z_SYS_HEAP_LC_HARDENING            \
 	" SYS_HEAP_HEADER_FORMAT=" Z_SYS_HEAP_LC_HEADER " SYS_HEAP_STATS=" Z_SYS_HEAP_LC_STATS \
-	" SYS_HEAP_TRACE_CALLERS=" Z_SYS_HEAP_LC_TRACE " SYS_HEAP_LISTENERS=" Z_SYS_HEAP_LC_LISTENERS
+	" SYS_HEAP_TRACE_CALLERS=" Z_SYS_HEAP_LC_TRACE " SYS_HEAP_LISTENERS=" Z_SYS_HEAP_LC_LISTENERS   \
+	Z_SYS_HEAP_LC_WATERMARKS Z_SYS_HEAP_LC_OOM Z_SYS_HEAP_LC_OWNERS
 
 /* Symbols with spaces are quoted in the assembler. */
 #define Z_SYS_HEAP_LINK_SECTION \

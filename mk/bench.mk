@@ -79,7 +79,7 @@ BENCH_CODE_CPUS := cortex-m0 cortex-m3 cortex-m4 cortex-m33
 # all three. `default` is the headline configuration; every other row
 # changes one option of include/sys_heap_config.h (`lean`: two). All run at
 # the default hardening level unless the row sets its own.
-BENCH_CFG_ROWS      := default speed hdr-small hdr-big bestfit loops1 loops0 nostats lean lean-speed listeners
+BENCH_CFG_ROWS      := default speed hdr-small hdr-big bestfit loops1 loops0 nostats lean lean-speed listeners know owners
 BENCH_CFG_default   :=
 BENCH_CFG_speed     := -DSYS_HEAP_OPTIMIZE_SPEED=1
 BENCH_CFG_hdr-small := -DSYS_HEAP_HEADER_FORMAT=1
@@ -91,6 +91,10 @@ BENCH_CFG_nostats   := -DSYS_HEAP_STATS=0
 BENCH_CFG_lean      := -DSYS_HEAP_HARDENING=0 -DSYS_HEAP_HEADER_FORMAT=1
 BENCH_CFG_lean-speed := -DSYS_HEAP_HARDENING=0 -DSYS_HEAP_HEADER_FORMAT=1 -DSYS_HEAP_OPTIMIZE_SPEED=1
 BENCH_CFG_listeners := -DSYS_HEAP_LISTENERS=1
+# The low-water marks and the OOM hook (include/sys_heap_config.h), both on.
+BENCH_CFG_know      := -DSYS_HEAP_WATERMARKS=1 -DSYS_HEAP_OOM_HOOK=1
+# Owners and quotas (SYS_HEAP_OWNERS): a word per block, a call per alloc and free.
+BENCH_CFG_owners    := -DSYS_HEAP_OWNERS=8
 BENCH_CFG_CPU := $($(BENCH_BOARD)_CPU)
 
 # $(call bench_cfg_row,variant): the row of a sysheap-cfg-<row> variant, or empty.

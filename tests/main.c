@@ -32,6 +32,7 @@ static const struct suite suites[] = {
 	{ "report", test_report },
 	{ "stress", test_stress },
 	{ "fuzz_findings", test_fuzz_findings },
+	{ "know", test_know },
 };
 
 const char *test_current_suite;

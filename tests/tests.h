@@ -70,7 +70,7 @@ _Static_assert(TEST_HEAP_BYTES >= 2048u, "the suites need at least a 2 KiB heap"
 /* The plain layout: each block's chunk header right before its memory,
  * nothing else per block. Guards (hardening 2 and up) and caller tracing
  * put a prefix in between, so a few white-box checks only hold without. */
-#define TEST_NATURAL_LAYOUT (SYS_HEAP_HARDENING < 2 && !SYS_HEAP_TRACE_CALLERS)
+#define TEST_NATURAL_LAYOUT (SYS_HEAP_HARDENING < 2 && !SYS_HEAP_TRACE_CALLERS && !SYS_HEAP_OWNERS)
 /* A granular heap's usable sizes are whole granules, except from level
  * GUARDS up, where usable_size() is the request and the canary fills the
  * rest of the last granule (sys_heap_options.granule). */
@@ -82,7 +82,7 @@ _Static_assert(TEST_HEAP_BYTES >= 2048u, "the suites need at least a 2 KiB heap"
  * hardening adds them and the caller record when tracing does. */
 #define TEST_BLOCK_OVERHEAD_MAX \
 	(2u * SYS_HEAP_NATURAL_ALIGN + (SYS_HEAP_HARDENING >= 2 ? 32u : 0u) + \
-	 (SYS_HEAP_TRACE_CALLERS ? 4u * sizeof(void *) : 0u))
+	 (SYS_HEAP_TRACE_CALLERS ? 4u * sizeof(void *) : 0u) + (SYS_HEAP_OWNERS ? 16u : 0u))
 
 /* Sizes for tests that grow or move one block: small enough for a
  * small board's heap, large enough to need a move on the host. */
@@ -123,6 +123,7 @@ void test_record(void);
 void test_report(void);
 void test_stress(void);
 void test_fuzz_findings(void);
+void test_know(void);
 
 /* The suite running now (set by main.c), for crash reports. */
 extern const char *test_current_suite;

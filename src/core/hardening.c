@@ -91,6 +91,7 @@ void *z_sysheap_block_arm(struct z_heap *h, chunkid_t c, size_t bytes, void *cal
 	uint8_t *mem = chunk_mem(h, c);
 	struct block_prefix *p = (struct block_prefix *)(void *)mem - 1;
 
+	(void)p; /* the owner alone (heap_owner.c) leaves it unused */
 #if SYS_HEAP_TRACE_CALLERS
 	p->caller = caller;
 	p->site = site;

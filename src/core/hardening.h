@@ -23,10 +23,13 @@
 #define HARDENING_GUARDS (SYS_HEAP_HARDENING >= SYS_HEAP_HARDENING_GUARDS)
 #define HARDENING_POISON (SYS_HEAP_HARDENING >= SYS_HEAP_HARDENING_POISON)
 #define HARDENING_FULL (SYS_HEAP_HARDENING >= SYS_HEAP_HARDENING_FULL)
-#define BLOCK_HAS_PREFIX (HARDENING_GUARDS || SYS_HEAP_TRACE_CALLERS)
+#define BLOCK_HAS_PREFIX (HARDENING_GUARDS || SYS_HEAP_TRACE_CALLERS || SYS_HEAP_OWNERS)
 
 #if BLOCK_HAS_PREFIX
 struct block_prefix {
+#if SYS_HEAP_OWNERS
+	size_t owner; /* heap_owner.c */
+#endif
 #if SYS_HEAP_TRACE_CALLERS
 	void *caller;
 	const struct sys_heap_site *site;
@@ -140,6 +143,9 @@ SYSHEAP_INLINE void *block_hand_out(struct sys_heap *heap, struct z_heap *h, chu
 	void *mem = block_arm(h, c, bytes, caller, site);
 
 	account_alloc(h, size);
+#if SYS_HEAP_OWNERS
+	z_sysheap_owner_charge(h, c, z_sysheap_owner_of_call(h));
+#endif
 	if (!clean) {
 		(void)z_sysheap_report(heap, mem, SYS_HEAP_ERR_USE_AFTER_FREE, caller);
 		return NULL;

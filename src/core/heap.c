@@ -262,6 +262,11 @@ SYSHEAP_INLINE void *alloc_block(struct sys_heap *heap, struct z_heap *h, size_t
 		return NULL;
 	}
 	chunksz_t size = bytes_to_chunksz(h, bytes);
+#if SYS_HEAP_OWNERS
+	if (!z_sysheap_owner_admit(heap, size, bytes, 0u, caller)) {
+		return NULL;
+	}
+#endif
 #if HARDENING_POISON
 again:;
 #endif
@@ -271,7 +276,11 @@ again:;
 				    : z_sysheap_alloc_chunk(h, size, loops, best_fit);
 
 	if (SYSHEAP_UNLIKELY(c == 0u)) {
-		return NULL;
+#if SYSHEAP_ALLOC_FAILURE_HOOK
+		c = z_sysheap_alloc_failed(heap, size, bytes, 0u, caller, loops, best_fit);
+		if (c == 0u)
+#endif
+			return NULL;
 	}
 	chunksz_t have = chunk_size(h, c);
 	chunksz_t rest = have - size;
@@ -377,6 +386,9 @@ SYSHEAP_INLINE void free_block(struct z_heap *h, chunkid_t c)
 {
 	chunksz_t size = chunk_size(h, c);
 
+#if SYS_HEAP_OWNERS
+	(void)z_sysheap_owner_release(h, c);
+#endif
 	block_retire(h, c);
 	account_free(h, size);
 	merge_and_file(h, c, size);
@@ -404,6 +416,9 @@ SYSHEAP_INLINE chunkid_t check_block(struct sys_heap *heap, struct z_heap *h, vo
 	}
 	if (release) {
 		notify_free(heap, mem);
+#if SYS_HEAP_OWNERS
+		(void)z_sysheap_owner_release(h, v.c);
+#endif
 		block_retire(h, v.c);
 		merge_view(h, &v);
 		account_free(h, v.size);

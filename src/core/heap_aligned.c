@@ -47,12 +47,25 @@ static void *aligned_alloc_from(struct sys_heap *heap, size_t align, size_t byte
 	    !heap_entry_ok(heap, caller)) {
 		return NULL;
 	}
+#if SYS_HEAP_OWNERS
+	if (!z_sysheap_owner_admit(heap, bytes_to_chunksz(h, bytes), bytes,
+				   padding != 0u ? align : 0u, caller)) {
+		return NULL;
+	}
+#endif
 	/* As in alloc_block(): a chunk found written while free is kept out
 	 * of circulation and the request served from another. */
 	for (;;) {
 		chunkid_t c0 = z_sysheap_alloc_chunk(h, bytes_to_chunksz(h, bytes + padding),
 						     SYS_HEAP_ALLOC_LOOPS, SYS_HEAP_ALLOC_BEST_FIT);
 
+#if SYSHEAP_ALLOC_FAILURE_HOOK
+		if (c0 == 0u) {
+			c0 = z_sysheap_alloc_failed(heap, bytes_to_chunksz(h, bytes + padding), bytes,
+						    padding != 0u ? align : 0u, caller,
+						    SYS_HEAP_ALLOC_LOOPS, SYS_HEAP_ALLOC_BEST_FIT);
+		}
+#endif
 		if (c0 == 0u) {
 			return NULL;
 		}
@@ -107,9 +120,15 @@ static bool resize_in_place(struct sys_heap *heap, chunkid_t c, size_t bytes, vo
 	} else {
 		block_retire_tail(h, c, size);
 	}
+#if SYS_HEAP_OWNERS
+	uint32_t owner = z_sysheap_owner_release(h, c);
+#endif
 	z_sysheap_account_free(h, have);
 	z_sysheap_split_tail(h, c, size);
 	z_sysheap_account_alloc(h, chunk_size(h, c));
+#if SYS_HEAP_OWNERS
+	z_sysheap_owner_charge(h, c, owner);
+#endif
 	(void)block_arm(h, c, bytes, caller, NULL);
 	return true;
 }

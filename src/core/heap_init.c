@@ -132,6 +132,18 @@ static void format(const struct layout *l)
 #if SYS_HEAP_LISTENERS
 	h->listener = NULL;
 #endif
+#if SYS_HEAP_WATERMARKS
+	h->low_avail_inverted = 0u;
+	h->failed_allocs = 0u;
+#endif
+#if SYS_HEAP_OWNERS
+	h->owners = NULL;
+#endif
+#if SYS_HEAP_OOM_HOOK
+	h->oom_hook = NULL;
+	h->oom_ctx = NULL;
+	h->in_oom_hook = 0u;
+#endif
 	for (uint32_t b = 0u; b < bucket_count(h); b++) {
 		h->buckets[b] = 0u;
 	}

@@ -48,6 +48,9 @@ struct leak_walk {
 	struct text_line line;
 	size_t blocks;
 	size_t bytes;
+#if SYS_HEAP_OWNERS
+	uint32_t owner; /* the owner whose blocks this walk lists */
+#endif
 };
 
 static void print_live_block(void *ctx, void *mem, size_t bytes, bool used)
@@ -59,6 +62,11 @@ static void print_live_block(void *ctx, void *mem, size_t bytes, bool used)
 	}
 	chunkid_t c = mem_to_chunk(w->heap->heap, mem);
 
+#if SYS_HEAP_OWNERS
+	if (((const struct block_prefix *)mem - 1)->owner != w->owner) {
+		return;
+	}
+#endif
 	bytes = block_bytes(w->heap->heap, c);
 	w->blocks++;
 	w->bytes += bytes;
@@ -82,6 +90,17 @@ static void print_live_block(void *ctx, void *mem, size_t bytes, bool used)
 	z_sysheap_text_end(&w->line);
 }
 
+/* End the line with "  N live blocks, M bytes": an owner's or the heap's. */
+static void print_totals(struct leak_walk *w)
+{
+	z_sysheap_text_str(&w->line, "  ");
+	z_sysheap_text_dec(&w->line, w->blocks);
+	z_sysheap_text_str(&w->line, " live blocks, ");
+	z_sysheap_text_dec(&w->line, w->bytes);
+	z_sysheap_text_str(&w->line, " bytes");
+	z_sysheap_text_end(&w->line);
+}
+
 void sys_heap_leak_report(struct sys_heap *heap, sys_heap_print_t print, void *ctx)
 {
 	if (print == NULL || heap == NULL || heap->heap == NULL) {
@@ -94,11 +113,28 @@ void sys_heap_leak_report(struct sys_heap *heap, sys_heap_print_t print, void *c
 	z_sysheap_text_hex(&w.line, (uintptr_t)heap->init_mem);
 	z_sysheap_text_str(&w.line, ":");
 	z_sysheap_text_end(&w.line);
+#if SYS_HEAP_OWNERS
+	/* Grouped by owner: one walk each, a subtotal after each group. */
+	size_t blocks = 0u;
+	size_t bytes = 0u;
+
+	for (w.owner = 0u; w.owner < SYS_HEAP_OWNERS; w.owner++) {
+		w.blocks = 0u;
+		w.bytes = 0u;
+		sys_heap_walk(heap, print_live_block, &w);
+		if (w.blocks != 0u) {
+			z_sysheap_text_str(&w.line, "  owner ");
+			z_sysheap_text_dec(&w.line, w.owner);
+			z_sysheap_text_str(&w.line, ":");
+			print_totals(&w);
+		}
+		blocks += w.blocks;
+		bytes += w.bytes;
+	}
+	w.blocks = blocks;
+	w.bytes = bytes;
+#else
 	sys_heap_walk(heap, print_live_block, &w);
-	z_sysheap_text_str(&w.line, "  ");
-	z_sysheap_text_dec(&w.line, w.blocks);
-	z_sysheap_text_str(&w.line, " live blocks, ");
-	z_sysheap_text_dec(&w.line, w.bytes);
-	z_sysheap_text_str(&w.line, " bytes");
-	z_sysheap_text_end(&w.line);
+#endif
+	print_totals(&w);
 }

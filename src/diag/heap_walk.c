@@ -3,6 +3,7 @@
  * build on it; it trusts the heap, so validate first when in doubt.
  */
 #include "hardening.h"
+#include "room.h"
 
 void sys_heap_walk(struct sys_heap *heap, sys_heap_walker_t walker, void *ctx)
 {
@@ -16,12 +17,8 @@ void sys_heap_walk(struct sys_heap *heap, sys_heap_walker_t walker, void *ctx)
 	     c = right_chunk(h, c)) {
 		bool used = chunk_used(h, c);
 		/* What usable_size() says of a live block; for a free chunk, the
-		 * largest request it can serve: none when the chunk is smaller
-		 * than a block's header, prefix and canary together, where the
-		 * subtraction wraps past the chunk's own size. */
-		size_t room = chunk_usable_bytes(h, c) - BLOCK_TAIL_BYTES;
-		size_t bytes = used ? block_bytes(h, c)
-				    : (room < chunk_bytes(chunk_size(h, c)) ? room : 0u);
+		 * largest request it can serve. */
+		size_t bytes = used ? block_bytes(h, c) : chunk_room_bytes(h, chunk_size(h, c));
 
 		walker(ctx, chunk_mem(h, c), bytes, used);
 	}
