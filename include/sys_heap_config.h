@@ -171,6 +171,9 @@
 #if SYS_HEAP_GUARD && !(defined(__ARM_ARCH_7M__) || defined(__ARM_ARCH_7EM__) || \
 			defined(__ARM_ARCH_8M_MAIN__) || defined(__ARM_ARCH_8_1M_MAIN__))
 #error "SYS_HEAP_GUARD needs a Cortex-M MPU (ARMv7-M: M3/M4/M7, or ARMv8-M Mainline: M33); Cortex-M0/M0+/M23 and hosts have none: build with SYS_HEAP_GUARD=0"
+#endif
+
+/**
  * Low-water marks: the smallest "largest request guaranteed to succeed"
  * since init or the last reset, and the number of allocations that failed
  * for want of memory, read with sys_heap_watermarks_get() in O(1) (with
