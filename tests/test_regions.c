@@ -282,13 +282,14 @@ static void regions_rank_and_reserve(void)
 
 	/* A flood of plain requests fills in rank order and never takes the
 	 * DMA reserve. */
-	/* At most 64 blocks of `unit` fit a region: room for all of them. */
-	enum { FLOOD = REGIONS * 64 + 8 };
+	/* At most 16 blocks of `unit` fit a region: room for all of them
+	 * (few and large, so the pointers fit a micro:bit's RAM). */
+	enum { FLOOD = REGIONS * 16 + 8 };
 	static void *flood[FLOOD];
 	unsigned int n = 0u;
 	unsigned int last = 0u;
 	bool ordered = true;
-	size_t unit = REGION_BYTES / 64u;
+	size_t unit = REGION_BYTES / 16u;
 
 	while (n < FLOOD) {
 		void *p = sys_heap_regions_alloc(&set, 0u, 0u, unit);
@@ -447,7 +448,7 @@ static void regions_caps_placement(void)
 /* A compile-time region, so the default set (built from the registry on
  * first use) has one: a capability of its own, so nothing else lands in it. */
 #define CAP_DEFAULT_TEST SYS_HEAP_CAP_USER(7)
-SYS_HEAP_REGION_DEFINE(test_regions_default, 1024, SYS_HEAP_BUFFER_SECTION(test_regions_default),
+SYS_HEAP_REGION_DEFINE(test_regions_default, 512, SYS_HEAP_BUFFER_SECTION(test_regions_default),
 		       CAP_DEFAULT_TEST, 0);
 
 static void regions_default_set(void)
