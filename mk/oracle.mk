@@ -43,11 +43,9 @@ ORACLE_HOST_M32 := $(shell mkdir -p $(BUILD) && printf 'int main(void){return 0;
 endif
 ORACLE_EXEC := $(if $(ORACLE_HOST_M32),,qemu-i386 )
 
-# heap_array.c reads the registry's linker-collected table, which a plain
-# host link has not got; the replayer never lists heaps.
 ORACLE_REPLAY_SRCS := bench/host/oracle.c $(BENCH_COMMON_SRCS) bench/adapters/alloc_sysheap.c \
 	bench/host/platform_host.c bench/host/trace_load.c \
-	$(filter-out src/core/fatal_trap.c src/diag/heap_array.c,$(filter src/core/% src/diag/%,$(LIB_SRCS))) boards/host/fatal_host.c
+	$(filter-out src/core/fatal_trap.c,$(filter src/core/% src/diag/%,$(LIB_SRCS))) boards/host/fatal_host.c
 oracle_replayer = $(ORACLE_DIR)/host-$(1)/bench_oracle
 
 # $(call oracle_replayer_rule,name,defs)
