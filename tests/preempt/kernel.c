@@ -220,14 +220,16 @@ void kernel_start(uint32_t tick_cycles)
 {
 	/* PendSV lowest; SysTick one step above it, still under BASEPRI
 	 * 0x80 (0x80 on the 2-bit v6-M, 0xC0 where there are more bits). */
-	started = true;
-	tick_start(tick_cycles);
 	uint32_t shpr3 = SCB_SHPR3 & 0x0000FFFFu;
 
 	SCB_SHPR3 = shpr3 | (CORTEXM_BASELINE ? 0x80u : 0xC0u) << 24 | 0xFFu << 16;
 	/* main's context is saved to boot_stack on the first switch and never
-	 * resumed: from here on, thread mode runs on the PSP. */
+	 * resumed: from here on, thread mode runs on the PSP. Set before the
+	 * tick starts: a tick that pends a switch at once would otherwise save
+	 * main's context below a PSP of 0 (seen in QEMU on a loaded host). */
 	__asm__ volatile("msr psp, %0\n\tisb" : : "r"(boot_stack + 64) : "memory");
+	started = true;
+	tick_start(tick_cycles);
 	pend_switch();
 	__asm__ volatile("dsb\n\tisb" ::: "memory");
 	for (;;) {
