@@ -135,6 +135,9 @@ test-define-errors:
 # firmware may choose (include/sys_heap_config.h), each in its own build
 # directory: the defaults are not the only build that must hold. A row is
 # name:-D,-D...; TEST_CONFIG_VARS_<name> adds make variables to its build.
+# h2-traced and h3-owners-traced put caller records and owner words next
+# to the guard words: the biggest block prefixes, far more than a unit
+# between a chunk's start and its memory, which no other row builds.
 TEST_CONFIGS := \
 	hardening0:-DSYS_HEAP_HARDENING=0 \
 	hardening2:-DSYS_HEAP_HARDENING=2 \
@@ -148,6 +151,8 @@ TEST_CONFIGS := \
 	know-h3:-DSYS_HEAP_WATERMARKS=1,-DSYS_HEAP_OOM_HOOK=1,-DSYS_HEAP_HARDENING=3 \
 	owners:-DSYS_HEAP_OWNERS=8 \
 	owners-know:-DSYS_HEAP_OWNERS=4,-DSYS_HEAP_WATERMARKS=1,-DSYS_HEAP_OOM_HOOK=1 \
+	h2-traced:-DSYS_HEAP_HARDENING=2,-DSYS_HEAP_TRACE_CALLERS=1 \
+	h3-owners-traced:-DSYS_HEAP_HARDENING=3,-DSYS_HEAP_OWNERS=8,-DSYS_HEAP_TRACE_CALLERS=1 \
 	strict-aliasing:
 # A firmware that compiles the sources into its own build with plain
 # flags: strict aliasing on, whole-program -O2 -flto, and GCC's most

@@ -241,6 +241,78 @@ static void test_page_granule(void)
 	CHECK(sys_heap_validate(&heap));
 }
 
+/* The reports test_pointers_past_blocks' heap made, and the last kind. */
+static unsigned long past_reports;
+static enum sys_heap_error past_error;
+
+static void record_past(struct sys_heap *h, void *mem, enum sys_heap_error error, void *caller)
+{
+	(void)h;
+	(void)mem;
+	(void)caller;
+	past_reports++;
+	past_error = error;
+}
+
+/* Where the last chunk ends: the end marker. (A free chunk's room
+ * leaves out the canary a block there would need.) */
+static void note_chunk_end(void *ctx, void *mem, size_t bytes, bool used)
+{
+	*(uint8_t **)ctx = (uint8_t *)mem + bytes + (used ? 0u : Z_SYS_HEAP_BLOCK_TAIL_BYTES);
+}
+
+/*
+ * A granular heap puts a whole granule between a chunk's start and its
+ * memory, and keeps one after its end marker. Granule-aligned pointers
+ * past the last block, at the end marker and just past the region, are
+ * in no block: each must be reported foreign, not taken for the memory
+ * of one of the last chunks, and nothing may change.
+ */
+static void test_pointers_past_blocks(size_t granule)
+{
+#if SYS_HEAP_HARDENING >= 1
+	struct sys_heap_options options = { .granule = granule };
+	uint8_t *region = guarded_region(0u, TEST_HEAP_BYTES);
+	uint8_t *end_marker = NULL;
+	/* Inside the guard bytes after the region (TEST_GUARD_BYTES >= granule). */
+	uint8_t *past_region = (uint8_t *)(((uintptr_t)region + TEST_HEAP_BYTES + granule - 1u) &
+					   ~(uintptr_t)(granule - 1u));
+
+	if (!CHECK(sys_heap_init_with(&heap, region, TEST_HEAP_BYTES, &options))) {
+		return;
+	}
+	sys_heap_set_error_hook(&heap, record_past);
+	void *live = sys_heap_alloc(&heap, 100u);
+
+	CHECK(live != NULL);
+	/* The last chunk is the free rest: its memory ends at the marker. */
+	sys_heap_walk(&heap, note_chunk_end, &end_marker);
+	CHECK(is_aligned(end_marker, granule));
+
+	uint8_t *const bad[] = { end_marker, past_region };
+
+	for (size_t i = 0u; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		past_reports = 0u;
+		sys_heap_free(&heap, bad[i]);
+		CHECK_EQ(past_reports, 1u);
+		CHECK_EQ((int)past_error, (int)SYS_HEAP_ERR_FOREIGN_POINTER);
+		CHECK_EQ(sys_heap_usable_size(&heap, bad[i]), 0u);
+		CHECK_EQ(past_reports, 2u);
+		CHECK_EQ((int)past_error, (int)SYS_HEAP_ERR_FOREIGN_POINTER);
+	}
+	CHECK(sys_heap_validate(&heap));
+	CHECK_EQ(walk_heap(&heap, granule).used_chunks, 1u);
+	/* The live block is still whole: it frees without a report. */
+	past_reports = 0u;
+	sys_heap_free(&heap, live);
+	CHECK_EQ(past_reports, 0u);
+	CHECK(guards_intact(region, TEST_HEAP_BYTES));
+#else
+	(void)granule;
+	harness_skip("pointers past a granular heap's blocks: level 0 trusts pointers");
+#endif
+}
+
 /* Bad granules: init_with refuses and leaves the heap unformatted, even
  * one that was working before. */
 static void test_bad_granules(void)
@@ -280,6 +352,8 @@ void test_granule(void)
 	test_natural_granules();
 	test_page_granule();
 	test_bad_granules();
+	test_pointers_past_blocks(32u);
+	test_pointers_past_blocks(64u);
 	stress_granular_heap(32u);
 	stress_granular_heap(64u);
 }

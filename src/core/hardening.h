@@ -246,11 +246,19 @@ SYSHEAP_INLINE bool links_sane(const struct z_heap *h, chunkid_t n, uint32_t wor
 SYSHEAP_INLINE enum sys_heap_error view_checked(const struct z_heap *h, const void *mem,
 						struct block_view *out)
 {
-	uintptr_t offset = (uintptr_t)mem - (uintptr_t)h - mem_offset(h);
+	uintptr_t from_heap = (uintptr_t)mem - (uintptr_t)h;
+	uintptr_t offset = from_heap - mem_offset(h);
 	chunkid_t end = h->end_chunk;
 
-	if (offset >= chunk_bytes(end) || (offset & granule_bytes_mask(h)) != 0u ||
-	    offset / CHUNK_UNIT < first_chunk(h)) {
+	/* The bounds are on `mem` itself, not on its chunk: every block's
+	 * memory lies below the end marker, but a guard prefix, caller record
+	 * or granule can put more than a unit between a chunk's start and its
+	 * memory, so a pointer just past the heap would name one of its last
+	 * chunks (and the prefix read before it would leave the heap). From
+	 * here on from_heap is small, so offset is negative exactly when mem
+	 * lies before the first chunk's memory. */
+	if (from_heap >= chunk_bytes(end) || (offset & granule_bytes_mask(h)) != 0u ||
+	    (intptr_t)offset < (intptr_t)chunk_bytes(first_chunk(h))) {
 		return SYS_HEAP_ERR_FOREIGN_POINTER;
 	}
 	chunkid_t c = (chunkid_t)(offset / CHUNK_UNIT);
