@@ -75,8 +75,10 @@ static struct sys_heap heaps[sysheapFREERTOS_MAX_REGIONS];
 static size_t heap_count;
 static void *alloc_in_given_order(struct sys_multi_heap *mheap, void *cfg, size_t align,
 				  size_t bytes);
-/* Statically an empty multi-heap; its hook survives vPortHeapResetState(). */
-static struct sys_multi_heap regions = { .choice = alloc_in_given_order };
+/* Zeroed, an empty multi-heap (in .bss: no flash for an initial image);
+ * add_region() sets its choice function, and its hook survives
+ * vPortHeapResetState(). */
+static struct sys_multi_heap regions;
 static size_t min_ever_free;
 static size_t allocations;
 static size_t frees;
@@ -120,6 +122,7 @@ static bool add_region(void *start, size_t bytes)
 	struct sys_heap *h = &heaps[heap_count];
 	unsigned int before = regions.nheaps;
 
+	regions.choice = alloc_in_given_order;
 	memset(h, 0, sizeof(*h));
 	h->init_mem = start; /* the region, not formatted yet */
 	h->init_bytes = bytes;
@@ -201,8 +204,8 @@ static void note_alloc_locked(void)
 	}
 }
 
-/* The multi-heap's choice function: the regions in the order given, as
- * heap_5 tries them, each under its own lock. */
+/* The regions in the order given, as heap_5 tries them, each under its
+ * own lock; also the multi-heap's choice function. */
 static void *alloc_in_given_order(struct sys_multi_heap *mheap, void *cfg, size_t align,
 				  size_t bytes)
 {
@@ -229,7 +232,7 @@ static void *alloc_in_given_order(struct sys_multi_heap *mheap, void *cfg, size_
 void *pvPortMalloc(size_t xWantedSize)
 {
 	ensure_heaps();
-	void *mem = sys_multi_heap_alloc(&regions, NULL, xWantedSize);
+	void *mem = alloc_in_given_order(&regions, NULL, 0u, xWantedSize);
 
 	traceMALLOC(mem, xWantedSize);
 #if configUSE_MALLOC_FAILED_HOOK == 1
