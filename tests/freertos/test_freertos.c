@@ -256,6 +256,21 @@ static void test_overlapping_regions(void)
 	vPortFree(p);
 	CHECK(xPortGetFreeHeapSize() == empty);
 	CHECK(sys_heap_validate(xSysHeapFreeRTOSHeap(0)));
+
+	/* A region too small to hold a heap fails configASSERT and leaves
+	 * no trace: the same memory given again at full size is accepted. */
+	const HeapRegion_t too_small_then_whole[] = {
+		{ region_c, 8u },
+		{ region_c, 2048u },
+		{ NULL, 0u },
+	};
+
+	vPortHeapResetState();
+	asserts = bad_regions = 0u;
+	vPortDefineHeapRegions(too_small_then_whole);
+	CHECK(asserts == 1u && bad_regions == 0u);
+	CHECK(xSysHeapFreeRTOSHeap(0) != NULL && xSysHeapFreeRTOSHeap(1) == NULL);
+	CHECK(xSysHeapFreeRTOSHeapOf(region_c + 100u) == xSysHeapFreeRTOSHeap(0));
 	asserts = 0u;
 }
 
