@@ -2,7 +2,9 @@
  * sysheap_freertos.c: FreeRTOS's heap on libsysheap (sysheap_freertos.h
  * says how to use it). One sys_heap per region, each with the lock
  * FreeRTOS's own heaps use, so every call goes through that heap's
- * sys_heap_lock_for() (with the library's context checks).
+ * sys_heap_lock_for() (with the library's context checks); the regions
+ * are the heaps of one sys_multi_heap, which refuses overlapping regions
+ * before they are formatted and finds a pointer's region by binary search.
  */
 #include <stdint.h>
 #include <string.h>
@@ -11,6 +13,7 @@
 #include "task.h"
 
 #include "sys_heap_lock.h"
+#include "sys_multi_heap.h"
 #include "sysheap_freertos.h"
 
 #ifndef traceMALLOC
@@ -62,8 +65,20 @@ static uint8_t ucHeap[configTOTAL_HEAP_SIZE] __attribute__((aligned(8)));
 #endif
 #endif
 
+_Static_assert(sysheapFREERTOS_MAX_REGIONS <= MAX_MULTI_HEAPS,
+	       "every region heap must fit in the multi-heap's table");
+
+/* heaps[] in the order the regions were given (allocation order, as
+ * heap_5's); `regions` holds the same heaps sorted by address, for the
+ * owner of a pointer (binary search) and the overlap check. */
 static struct sys_heap heaps[sysheapFREERTOS_MAX_REGIONS];
 static size_t heap_count;
+static void *alloc_in_given_order(struct sys_multi_heap *mheap, void *cfg, size_t align,
+				  size_t bytes);
+/* Zeroed, an empty multi-heap (in .bss: no flash for an initial image);
+ * add_region() sets its choice function, and its hook survives
+ * vPortHeapResetState(). */
+static struct sys_multi_heap regions;
 static size_t min_ever_free;
 static size_t allocations;
 static size_t frees;
@@ -82,16 +97,43 @@ static size_t free_bytes_unlocked(void)
 	return total;
 }
 
+/* Take back `h`, which the table accepted but which could not be formatted. */
+static void drop_from_table(const struct sys_heap *h)
+{
+	unsigned int kept = 0u;
+
+	for (unsigned int i = 0u; i < regions.nheaps; i++) {
+		if (regions.heaps[i].heap != h) {
+			regions.heaps[kept++] = regions.heaps[i];
+		}
+	}
+	regions.nheaps = kept;
+}
+
+/* The multi-heap vets the region before anything is written to it: one
+ * that overlaps a region already added (the same one twice included), or
+ * has no memory, is refused and reported to the multi-heap's hook
+ * (SYS_HEAP_ERR_BAD_REGION), and never formatted over a live heap. */
 static bool add_region(void *start, size_t bytes)
 {
 	if (heap_count == sysheapFREERTOS_MAX_REGIONS) {
 		return false;
 	}
 	struct sys_heap *h = &heaps[heap_count];
+	unsigned int before = regions.nheaps;
 
+	regions.choice = alloc_in_given_order;
 	memset(h, 0, sizeof(*h));
+	h->init_mem = start; /* the region, not formatted yet */
+	h->init_bytes = bytes;
+	sys_multi_heap_add_heap(&regions, h, NULL);
+	if (regions.nheaps == before) {
+		memset(h, 0, sizeof(*h));
+		return false;
+	}
 	sys_heap_init(h, start, bytes);
-	if (h->heap == NULL) {
+	if (h->heap == NULL) { /* too small */
+		drop_from_table(h);
 		return false;
 	}
 	sys_heap_set_lock(h, &rtos_lock_ops);
@@ -117,7 +159,12 @@ static void ensure_heaps(void)
 
 void vPortDefineHeapRegions(const HeapRegion_t *const pxHeapRegions)
 {
+	/* Heaps in use (an allocation came first, or a second call): leave
+	 * them alone. */
 	configASSERT(heap_count == 0u);
+	if (heap_count != 0u) {
+		return;
+	}
 	for (const HeapRegion_t *r = pxHeapRegions; r->xSizeInBytes > 0u; r++) {
 		bool added = add_region(r->pucStartAddress, r->xSizeInBytes);
 
@@ -125,6 +172,11 @@ void vPortDefineHeapRegions(const HeapRegion_t *const pxHeapRegions)
 		(void)added;
 	}
 	min_ever_free = free_bytes_unlocked();
+}
+
+void vSysHeapFreeRTOSSetErrorHook(sys_heap_error_hook_t hook)
+{
+	sys_multi_heap_set_error_hook(&regions, hook);
 }
 
 struct sys_heap *xSysHeapFreeRTOSHeap(size_t index)
@@ -135,16 +187,9 @@ struct sys_heap *xSysHeapFreeRTOSHeap(size_t index)
 
 struct sys_heap *xSysHeapFreeRTOSHeapOf(void *mem)
 {
-	uintptr_t p = (uintptr_t)mem;
+	const struct sys_multi_heap_rec *rec = sys_multi_heap_get_heap(&regions, mem);
 
-	for (size_t i = 0u; i < heap_count; i++) {
-		uintptr_t lo = (uintptr_t)heaps[i].init_mem;
-
-		if (p >= lo && p - lo < heaps[i].init_bytes) {
-			return &heaps[i];
-		}
-	}
-	return NULL;
+	return rec != NULL ? rec->heap : NULL;
 }
 
 /* ---- allocation --------------------------------------------------------------- */
@@ -159,23 +204,36 @@ static void note_alloc_locked(void)
 	}
 }
 
-void *pvPortMalloc(size_t xWantedSize)
+/* The regions in the order given, as heap_5 tries them, each under its
+ * own lock; also the multi-heap's choice function. */
+static void *alloc_in_given_order(struct sys_multi_heap *mheap, void *cfg, size_t align,
+				  size_t bytes)
 {
 	void *mem = NULL;
 
-	ensure_heaps();
-	for (size_t i = 0u; i < heap_count && mem == NULL && xWantedSize > 0u; i++) {
+	(void)mheap;
+	(void)cfg;
+	(void)align; /* pvPortMalloc() asks for none */
+	for (size_t i = 0u; i < heap_count && mem == NULL && bytes > 0u; i++) {
 		sys_heap_lock_key_t key = sys_heap_lock_for(&heaps[i]);
 
 		if (key == SYS_HEAP_LOCK_REFUSED) {
 			break; /* reported: wrong context */
 		}
-		mem = sys_heap_alloc(&heaps[i], xWantedSize);
+		mem = sys_heap_alloc(&heaps[i], bytes);
 		if (mem != NULL) {
 			note_alloc_locked();
 		}
 		sys_heap_unlock_for(&heaps[i], key);
 	}
+	return mem;
+}
+
+void *pvPortMalloc(size_t xWantedSize)
+{
+	ensure_heaps();
+	void *mem = alloc_in_given_order(&regions, NULL, 0u, xWantedSize);
+
 	traceMALLOC(mem, xWantedSize);
 #if configUSE_MALLOC_FAILED_HOOK == 1
 	if (mem == NULL && xWantedSize > 0u) {
@@ -208,10 +266,10 @@ void vPortFree(void *pv)
 	struct sys_heap *h = xSysHeapFreeRTOSHeapOf(pv);
 
 	if (h == NULL) {
-		h = &heaps[0]; /* foreign: let the first heap's checks report it */
-		if (heap_count == 0u) {
-			return;
-		}
+		/* In no region: the multi-heap reports it to its hook
+		 * (SYS_HEAP_ERR_FOREIGN_POINTER) and touches nothing. */
+		sys_multi_heap_free(&regions, pv);
+		return;
 	}
 	sys_heap_lock_key_t key = sys_heap_lock_for(h);
 
@@ -301,11 +359,13 @@ void vPortInitialiseBlocks(void)
 
 /* Forget every region and statistic: the next pvPortMalloc() formats
  * ucHeap afresh (heap_4), or vPortDefineHeapRegions() may be called again
- * (heap_5). For restarting the scheduler and for tests. */
+ * (heap_5). The port's error hook stays. For restarting the scheduler
+ * and for tests. */
 void vPortHeapResetState(void)
 {
 	memset(heaps, 0, sizeof(heaps));
 	heap_count = 0u;
+	regions.nheaps = 0u; /* the hook stays */
 	min_ever_free = 0u;
 	allocations = 0u;
 	frees = 0u;

@@ -15,9 +15,17 @@
  * or by the application with configAPPLICATION_ALLOCATED_HEAP 1),
  * formatted on the first pvPortMalloc(). Like heap_5: call
  * vPortDefineHeapRegions() before the first allocation and every region
- * becomes a heap of its own (up to sysheapFREERTOS_MAX_REGIONS);
- * allocation tries them in the order given, free finds the block's region
- * by address.
+ * becomes a heap of its own (up to sysheapFREERTOS_MAX_REGIONS), added to
+ * one sys_multi_heap (sys_multi_heap.h); allocation tries them in the
+ * order given, free finds the block's region by binary search of the
+ * multi-heap (O(log regions)). A region that overlaps one given before it
+ * (or repeats it), or is too small to hold a heap, is left out before
+ * anything is written to it, and fails configASSERT(); an overlap is also
+ * reported to the port's error hook (vSysHeapFreeRTOSSetErrorHook()) as
+ * SYS_HEAP_ERR_BAD_REGION. heap_5 asserts on regions out of address
+ * order; here disjoint regions in any order are accepted. A second call,
+ * or one after the first allocation, fails configASSERT() and changes
+ * nothing.
  *
  * **Lock.** Each region heap gets its own lock (sys_heap_set_lock()):
  * vTaskSuspendAll()/xTaskResumeAll() as heap_4 does, or with
@@ -30,8 +38,10 @@
  * **Failure.** pvPortMalloc() returns NULL for 0 bytes, for what does not
  * fit, and pvPortCalloc() for a count * size that overflows; with
  * configUSE_MALLOC_FAILED_HOOK 1 the failure of a non-zero request calls
- * vApplicationMallocFailedHook(). vPortFree() of a foreign pointer goes to
- * the heap's error hook (libsysheap's hardening), not into the lists.
+ * vApplicationMallocFailedHook(). vPortFree() of a pointer in no region
+ * goes to the port's error hook as SYS_HEAP_ERR_FOREIGN_POINTER, and a bad
+ * pointer inside a region to that region heap's own hook (libsysheap's
+ * hardening); neither gets into the lists.
  *
  * **Statistics.** Free bytes count whole chunks, headers included, as
  * heap_4's xBlockSize does. vPortGetHeapStats() walks every region heap
@@ -63,12 +73,20 @@
 extern "C" {
 #endif
 
-/** The region heap that owns `mem`, or NULL; for diagnostics
+/** The region heap that owns `mem`, or NULL (O(log regions)); for diagnostics
  *  (sys_heap_report(), sys_heap_set_error_hook()). */
 struct sys_heap *xSysHeapFreeRTOSHeapOf(void *mem);
 
-/** Region heap `index` (0 is ucHeap in heap_4 mode), or NULL. Formats
- *  ucHeap first if nothing was allocated yet. */
+/** Where the regions' multi-heap reports: a region refused by
+ *  vPortDefineHeapRegions() (::SYS_HEAP_ERR_BAD_REGION) and vPortFree() of
+ *  a pointer in no region (::SYS_HEAP_ERR_FOREIGN_POINTER), with `heap`
+ *  NULL. NULL: sys_heap_default_error_hook(). Kept by
+ *  vPortHeapResetState(). Each region heap's own hook is set with
+ *  sys_heap_set_error_hook(xSysHeapFreeRTOSHeap(i), ...). */
+void vSysHeapFreeRTOSSetErrorHook(sys_heap_error_hook_t hook);
+
+/** Region heap `index` in the order given (0 is ucHeap in heap_4 mode),
+ *  or NULL. Formats ucHeap first if nothing was allocated yet. */
 struct sys_heap *xSysHeapFreeRTOSHeap(size_t index);
 
 #ifdef __cplusplus
