@@ -241,6 +241,7 @@ static void test_page_granule(void)
 	CHECK(sys_heap_validate(&heap));
 }
 
+#if SYS_HEAP_HARDENING >= 1
 /* The reports test_pointers_past_blocks' heap made, and the last kind. */
 static unsigned long past_reports;
 static enum sys_heap_error past_error;
@@ -260,6 +261,7 @@ static void note_chunk_end(void *ctx, void *mem, size_t bytes, bool used)
 {
 	*(uint8_t **)ctx = (uint8_t *)mem + bytes + (used ? 0u : Z_SYS_HEAP_BLOCK_TAIL_BYTES);
 }
+#endif
 
 /*
  * A granular heap puts a whole granule between a chunk's start and its

@@ -448,7 +448,11 @@ static void regions_caps_placement(void)
 /* A compile-time region, so the default set (built from the registry on
  * first use) has one: a capability of its own, so nothing else lands in it. */
 #define CAP_DEFAULT_TEST SYS_HEAP_CAP_USER(7)
-SYS_HEAP_REGION_DEFINE(test_regions_default, 512, SYS_HEAP_BUFFER_SECTION(test_regions_default),
+/* Room for what regions_default_set() holds at once: 100 bytes growing to
+ * 200 beside 40 bytes aligned to 64, each with the layout's overhead. Just
+ * that, so the micro:bit's 16 KiB still hold the suite. */
+#define TEST_REGIONS_DEFAULT_BYTES SYS_HEAP_BYTES_FOR(100u + 200u + 40u + 64u + 3u * TEST_BLOCK_OVERHEAD_MAX)
+SYS_HEAP_REGION_DEFINE(test_regions_default, TEST_REGIONS_DEFAULT_BYTES, SYS_HEAP_BUFFER_SECTION(test_regions_default),
 		       CAP_DEFAULT_TEST, 0);
 
 static void regions_default_set(void)
