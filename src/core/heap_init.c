@@ -154,7 +154,7 @@ static void format(const struct layout *l)
 	/* The second word of chunk 0's header: its left size on big heaps,
 	 * its two (never used) link fields on small ones. Nothing relies on
 	 * chunk 0's links: on big heaps they are end_chunk and avail_buckets.
-	 * A forged link to chunk 0 fails links_sane() (hardening.h) all the
+	 * A forged link to chunk 0 fails list_remove()'s check (heap.c) all the
 	 * same, since chunk 0 is never free and never links back. */
 	h->chunk0_header[1] = 0u;
 	set_left_size(h, 0u, 0u);
