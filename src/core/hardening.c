@@ -25,10 +25,6 @@ chunkid_t z_sysheap_report(struct sys_heap *heap, void *mem, enum sys_heap_error
 
 chunkid_t z_sysheap_live_chunk(struct sys_heap *heap, void *mem, void *caller)
 {
-	if (heap == NULL || heap->heap == NULL) {
-		(void)z_sysheap_unformatted(heap, mem);
-		return 0u;
-	}
 	return z_sysheap_check_block(heap, mem, caller, false);
 }
 

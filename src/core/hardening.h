@@ -218,20 +218,6 @@ SYSHEAP_INLINE bool header_poisoned(const struct z_heap *h, chunkid_t c)
 #endif
 }
 
-/* Free-list links of chunk n, which reads as free with header `word`,
- * before anything follows them: both must name chunks of this heap that
- * link straight back to n, and a chunk linked to itself must be its
- * bucket's only entry, its head. An overflow that flipped a used bit
- * leaves user data here, which must not be spliced into the free lists. */
-SYSHEAP_INLINE bool links_sane(const struct z_heap *h, chunkid_t n, uint32_t word, chunkid_t end)
-{
-	chunkid_t next = free_next(h, n);
-	chunkid_t prev = free_prev(h, n);
-
-	return next < end && prev < end && free_prev(h, next) == n && free_next(h, prev) == n &&
-	       (next != n || h->buckets[bucket_index(word_size(word))] == n);
-}
-
 /*
  * Prove `mem` is the start of a live block of this heap, and that the
  * chunks on either side of it are what their headers say, before anything
@@ -285,16 +271,16 @@ SYSHEAP_INLINE enum sys_heap_error view_checked(const struct z_heap *h, const vo
 	v.left_word = chunk_field(h, v.left, FIELD_SIZE_AND_USED);
 
 	/* The right neighbour's size is checked against its own right
-	 * neighbour before its links are read: the end marker (size 0) has
-	 * none. The left one's size was matched against c's left_size. */
+	 * neighbour; a free size 0 (the end marker's, which has none) fails
+	 * that too, as left_size(right) is c's size, not 0. The left one's
+	 * was matched against c's left_size. Their free-list links are checked
+	 * where they are read, by heap.c's list_remove(). */
 	chunksz_t right_size = word_size(v.right_word);
 	bool right_free = !word_used(v.right_word);
 
 	if (word_size(v.left_word) != to_left ||
-	    (right_free && (right_size == 0u || right_size > end - v.right ||
-			    left_size(h, v.right + right_size) != right_size ||
-			    !links_sane(h, v.right, v.right_word, end))) ||
-	    (!word_used(v.left_word) && !links_sane(h, v.left, v.left_word, end))) {
+	    (right_free && (right_size > end - v.right ||
+			    left_size(h, v.right + right_size) != right_size))) {
 		return SYS_HEAP_ERR_CORRUPT_HEADER;
 	}
 #if HARDENING_GUARDS

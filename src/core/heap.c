@@ -57,6 +57,33 @@ SYSHEAP_INLINE void list_unlink(struct z_heap *h, chunkid_t c, uint32_t b)
 	h->buckets[b] = next;
 }
 
+/* Unlink free chunk c from bucket b. At BASIC and up its links are checked
+ * first, in the reads the unlink makes anyway: both must name chunks of
+ * this heap that link straight back to c, and a chunk linked to itself
+ * must be its bucket's only entry, its head. An overflow that flipped a
+ * used bit leaves user data there, which must never be spliced into the
+ * lists. Returns false, having changed nothing, when they are not; with
+ * `write` false it only checks. */
+SYSHEAP_INLINE bool list_take(struct z_heap *h, chunkid_t c, uint32_t b, bool write)
+{
+#if SYS_HEAP_HARDENING >= SYS_HEAP_HARDENING_BASIC
+	chunkid_t end = h->end_chunk;
+	chunkid_t next = free_next(h, c);
+	chunkid_t prev = free_prev(h, c);
+
+	if (next >= end || prev >= end || free_prev(h, next) != c || free_next(h, prev) != c ||
+	    (next == c && h->buckets[b] != c)) {
+		return false;
+	}
+#endif
+	if (write) {
+		list_unlink(h, c, b);
+	}
+	return true;
+}
+
+/* Unlink free chunk c from bucket b, trusted: for the callers that
+ * found c on its list, or checked it on the way in. */
 SYSHEAP_HOT void list_remove(struct z_heap *h, chunkid_t c, uint32_t b)
 {
 	list_unlink(h, c, b);
@@ -82,10 +109,49 @@ void z_sysheap_account_free(struct z_heap *h, chunksz_t size)
 	account_free(h, size);
 }
 
-/* Make the viewed block free, merged with whichever neighbours are free,
+/* Take the viewed block's free neighbours off their lists for the
+ * verifier, their links checked at BASIC and up in the same reads; with
+ * `write` false only check them. False when a neighbour's links are damaged:
+ * the lists are then as they were (a right neighbour already taken off is
+ * filed again). */
+SYSHEAP_INLINE bool unlink_neighbours(struct z_heap *h, const struct block_view *view, bool write)
+{
+	/* A copy: header stores may alias anything, `view` included. */
+	const struct block_view v = *view;
+
+	if (SYS_HEAP_HARDENING < SYS_HEAP_HARDENING_BASIC && !write) {
+		return true;
+	}
+	bool right_free = !word_used(v.right_word);
+	chunkid_t n = v.right;
+	uint32_t word = v.right_word;
+
+	/* Right, then left: one copy of the unlink in the source serves both.
+	 * Measured with GCC 12 (make bench-quick, worst free / core bytes):
+	 * as it stands, 197 / 1924; written out twice, 196 / 2006; without
+	 * the pragma (a real loop), 229 / 1718; with `unroll 2`, 203 / 2000. */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC unroll 1
+#endif
+	for (uint32_t side = 0u; side < 2u; side++) {
+		if (!word_used(word) && !list_take(h, n, bucket_index(word_size(word)), write)) {
+			if (side != 0u && right_free && write) {
+				list_add(h, v.right, word_size(v.right_word));
+			}
+			return false;
+		}
+		n = v.left;
+		word = v.left_word;
+	}
+	return true;
+}
+
+/* Make the viewed block free, merged with whichever neighbours are free
+ * (taken off their lists here, or by unlink_neighbours() when `unlinked`),
  * and file the result. Chunk 0 and the end marker are always used, so
  * neither merge needs a bounds check. */
-SYSHEAP_INLINE void merge_view(struct z_heap *h, const struct block_view *view)
+SYSHEAP_INLINE void merge_view(struct z_heap *h, const struct block_view *view,
+			       const bool unlinked)
 {
 	/* A copy: header stores may alias anything, `view` included. */
 	const struct block_view v = *view;
@@ -93,12 +159,16 @@ SYSHEAP_INLINE void merge_view(struct z_heap *h, const struct block_view *view)
 	chunksz_t merged = v.size;
 
 	if (!word_used(v.right_word)) {
-		list_remove(h, v.right, bucket_index(word_size(v.right_word)));
+		if (!unlinked) {
+			list_remove(h, v.right, bucket_index(word_size(v.right_word)));
+		}
 		merged += word_size(v.right_word);
 		block_retire_header(h, v.right);
 	}
 	if (!word_used(v.left_word)) {
-		list_remove(h, v.left, bucket_index(word_size(v.left_word)));
+		if (!unlinked) {
+			list_remove(h, v.left, bucket_index(word_size(v.left_word)));
+		}
 		merged += word_size(v.left_word);
 		/* c's header stays behind inside the merged chunk; marked free
 		 * (or poisoned) it lets a second free of c be named a double free. */
@@ -113,13 +183,14 @@ SYSHEAP_INLINE void merge_view(struct z_heap *h, const struct block_view *view)
 /* Free and merge used chunk c of `size` units: the colder callers (split
  * remainders, realloc, aligned leftovers) share this one copy of
  * merge_view(); the checked free (z_sysheap_check_block()) keeps its own,
- * fed from registers. */
+ * fed from registers. Their neighbours are trusted: the block was checked
+ * on the way in. */
 __attribute__((noinline)) static void merge_and_file(struct z_heap *h, chunkid_t c, chunksz_t size)
 {
 	struct block_view v;
 
 	view_block(h, c, size, &v);
-	merge_view(h, &v);
+	merge_view(h, &v, false);
 }
 
 void z_sysheap_free_chunk(struct z_heap *h, chunkid_t c)
@@ -414,13 +485,16 @@ SYSHEAP_INLINE chunkid_t check_block(struct sys_heap *heap, struct z_heap *h, vo
 	if (!live_view(heap, h, mem, caller, &v)) {
 		return 0u;
 	}
+	if (!unlink_neighbours(h, &v, release)) {
+		return z_sysheap_report(heap, mem, SYS_HEAP_ERR_CORRUPT_HEADER, caller);
+	}
 	if (release) {
 		notify_free(heap, mem);
 #if SYS_HEAP_OWNERS
 		(void)z_sysheap_owner_release(h, v.c);
 #endif
 		block_retire(h, v.c);
-		merge_view(h, &v);
+		merge_view(h, &v, true);
 		account_free(h, v.size);
 	}
 	return v.c;
@@ -428,11 +502,19 @@ SYSHEAP_INLINE chunkid_t check_block(struct sys_heap *heap, struct z_heap *h, vo
 
 /* check_block() out of line: the one verifier that free, realloc,
  * usable_size and tracing share. Four arguments, all in registers: h is
- * loaded here. SYS_HEAP_OPTIMIZE_SPEED inlines a copy into free, so this
- * one then never releases, and compiles without the merge. */
+ * loaded here, and a NULL or unformatted heap answered here too, so the
+ * callers need no test of their own. SYS_HEAP_OPTIMIZE_SPEED inlines a
+ * copy into free, so this one then never releases, and compiles without
+ * the merge. */
 chunkid_t z_sysheap_check_block(struct sys_heap *heap, void *mem, void *caller, bool release)
 {
-	return check_block(heap, heap->heap, mem, caller, release && !SYS_HEAP_OPTIMIZE_SPEED);
+	struct z_heap *h = heap_of(heap);
+
+	if (SYSHEAP_UNLIKELY(h == NULL)) {
+		(void)z_sysheap_unformatted(heap, mem);
+		return 0u;
+	}
+	return check_block(heap, h, mem, caller, release && !SYS_HEAP_OPTIMIZE_SPEED);
 }
 
 #if SYS_HEAP_OPTIMIZE_SPEED
@@ -450,24 +532,22 @@ SYSHEAP_INLINE void free_in_format(struct sys_heap *heap, struct z_heap *h, void
 
 void sys_heap_free(struct sys_heap *heap, void *mem)
 {
-	void *caller = __builtin_return_address(0);
-	struct z_heap *h = heap_of(heap);
-
 	if (mem == NULL) {
 		return;
 	}
+#if SYS_HEAP_OPTIMIZE_SPEED
+	void *caller = __builtin_return_address(0);
+	struct z_heap *h = heap_of(heap);
+
 	if (SYSHEAP_UNLIKELY(h == NULL)) {
 		(void)z_sysheap_unformatted(heap, mem);
-		return;
-	}
-#if SYS_HEAP_OPTIMIZE_SPEED
-	if (heap_is_big(h)) {
+	} else if (heap_is_big(h)) {
 		free_in_format(heap, h, mem, caller, true);
 	} else {
 		free_in_format(heap, h, mem, caller, false);
 	}
 #else
-	(void)z_sysheap_check_block(heap, mem, caller, true);
+	(void)z_sysheap_check_block(heap, mem, __builtin_return_address(0), true);
 #endif
 }
 
