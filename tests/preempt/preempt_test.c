@@ -420,10 +420,16 @@ static void supervisor(void *arg)
 		}
 	}
 	isr_stop = true;
-	while (!isr_ctx.done || !timer_ctx.done) {
+	while (!isr_ctx.done) {
+		kthread_sleep(1u);
+	}
+	/* Bounded: a timer that never fires must fail the checks below, not
+	 * hang the run. Once it is stopped, its blocks are ours to free. */
+	for (uint32_t waited = 0u; !timer_ctx.done && waited < 64u; waited++) {
 		kthread_sleep(1u);
 	}
 	irq_timer_stop();
+	(void)isr_finished(&timer_ctx);
 	kernel_stop_tick();
 
 	uint32_t ops = total_ops();
