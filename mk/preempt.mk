@@ -1,7 +1,8 @@
 # make test-preempt: the preemptive heap stress (tests/preempt/) in QEMU on
 # a Cortex-M0 (microbit, PRIMASK), a Cortex-M4 (mps2-an386, BASEPRI) and a
-# Cortex-M33 (mps2-an505, BASEPRI): threads switched by PendSV on SysTick
-# and the SysTick interrupt share four heaps (one is FreeRTOS's, the port
+# Cortex-M33 (mps2-an505, BASEPRI): threads switched by PendSV on SysTick,
+# the SysTick interrupt and a peripheral timer interrupt above it
+# (tests/preempt/irq_timer_<board>.c) share four heaps (one is FreeRTOS's, the port
 # running on the test kernel), 10^6 heap operations per
 # board (PREEMPT_OPS). Without -icount: QEMU runs as fast as it can and the
 # tick follows the host clock, so the interleaving differs run to run.
@@ -17,6 +18,10 @@ $(foreach b,$(PREEMPT_BOARDS),$(foreach o,tests/preempt/preempt_test tests/preem
 	FW_INCLUDES += -Iports/freertos -Itests/freertos)))
 GLUE_FIRMWARES += preempt
 $(foreach b,$(PREEMPT_BOARDS),$(eval $(call firmware_rules,$(b),preempt)))
+# Each board's timer interrupt (tests/preempt/irq_timer_<board>.c: its
+# registers): linked into that board's firmware only.
+$(foreach b,$(PREEMPT_BOARDS),$(eval $(BUILD)/$(b)/preempt.elf: \
+	$(BUILD)/$(b)/obj/tests/preempt/irq_timer_$(b).o))
 
 .PHONY: test-preempt $(addprefix test-preempt-,$(PREEMPT_BOARDS))
 TEST_TARGETS += test-preempt

@@ -7,7 +7,8 @@
  *
  * Priorities: higher number runs first. Exceptions: SysTick above PendSV,
  * both under the BASEPRI threshold the heap tests use (0x80), so a heap
- * lock masks both the tick and the switch.
+ * lock masks both the tick and the switch. The test's timer interrupt
+ * (irq_timer.h) sits one step above SysTick, still under that threshold.
  */
 #ifndef PREEMPT_KERNEL_H
 #define PREEMPT_KERNEL_H

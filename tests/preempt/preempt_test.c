@@ -1,10 +1,13 @@
 /*
  * preempt_test.c: heaps under real preemption (issue 15). Worker threads
  * at three priorities (two share one, round-robin), switched by PendSV on
- * every SysTick, and the SysTick interrupt itself, hammer three heaps:
+ * every SysTick, the SysTick interrupt itself, and a peripheral timer
+ * interrupt above SysTick's priority (irq_timer_<board>.c; it preempts the
+ * threads and the SysTick handler, and stays under the BASEPRI threshold),
+ * hammer the heaps:
  *
  *   isr_heap    interrupt-masked (PRIMASK on v6-M/v8-M Baseline, a BASEPRI
- *               threshold elsewhere): every thread and the interrupt;
+ *               threshold elsewhere): every thread and both interrupts;
  *   mutex_heap  locked by the kernel's mutex (not interrupt-safe): threads
  *               only; the interrupt calls it now and then on purpose, and
  *               each call must be refused and reported (LOCK_CONTEXT);
@@ -29,6 +32,7 @@
 #include <string.h>
 
 #include "FreeRTOS.h"
+#include "irq_timer.h"
 #include "kernel.h"
 #include "sysheap_freertos.h"
 #include "sys_heap_define.h"
@@ -52,6 +56,8 @@
 #endif
 #define MAX_BYTES 96u
 #define ISR_OPS_PER_TICK 8u
+#define TIMER_OPS_PER_IRQ 4u
+#define TIMER_MIN_IRQS 100u /* far fewer than any run takes: it must be firing */
 #define ISR_SLOTS 8u
 #define ISR_MUTEX_PROBE_EVERY 64u /* ticks */
 #define VALIDATE_EVERY 512u
@@ -271,7 +277,12 @@ static uint32_t worker_stacks[WORKERS][STACK_WORDS] __attribute__((aligned(8)));
 static uint32_t super_stack[STACK_WORDS + 128u] __attribute__((aligned(8)));
 static uint32_t idle_stack[64] __attribute__((aligned(8)));
 static struct context workers[WORKERS];
+static struct slot timer_slots[ISR_SLOTS];
 static struct context isr_ctx = { "SysTick ISR", isr_slots, ISR_SLOTS, 0x9E3779B9u, 9u, 0u, 0u, 0u, 0u, false };
+static struct context timer_ctx = { "timer ISR", timer_slots, ISR_SLOTS, 0x7F4A7C15u, 10u, 0u, 0u, 0u, 0u, false };
+static volatile bool in_tick_hook;   /* the SysTick hook is running */
+static volatile uint32_t timer_irqs;
+static volatile uint32_t timer_in_tick; /* timer interrupts that preempted the SysTick hook */
 static volatile bool stop;
 static volatile bool isr_stop;
 static size_t freertos_empty;
@@ -303,24 +314,52 @@ static void worker(void *arg)
 	c->done = true;
 }
 
+/* In an interrupt at the end of the run: free what is left, once.
+ * True when the interrupt has nothing more to do. */
+static bool isr_finished(struct context *c)
+{
+	if (!isr_stop) {
+		return false;
+	}
+	if (!c->done) {
+		for (uint32_t i = 0u; i < c->nslots; i++) {
+			if (c->slots[i].mem != NULL) {
+				release(c, &c->slots[i]);
+			}
+		}
+		c->done = true;
+	}
+	return true;
+}
+
+void irq_timer_hook(void)
+{
+	struct context *c = &timer_ctx;
+
+	timer_irqs++;
+	if (in_tick_hook) {
+		timer_in_tick++;
+	}
+	if (isr_finished(c)) {
+		return;
+	}
+	for (uint32_t i = 0u; i < TIMER_OPS_PER_IRQ; i++) {
+		one_op(c, 1u); /* the interrupt-masked heap only */
+	}
+}
+
 void kernel_tick_hook(void)
 {
 	struct context *c = &isr_ctx;
 
-	if (isr_stop) {
-		if (!c->done) {
-			for (uint32_t i = 0u; i < c->nslots; i++) {
-				if (c->slots[i].mem != NULL) {
-					release(c, &c->slots[i]);
-				}
-			}
-			c->done = true;
-		}
+	if (isr_finished(c)) {
 		return;
 	}
+	in_tick_hook = true;
 	for (uint32_t i = 0u; i < ISR_OPS_PER_TICK; i++) {
 		one_op(c, 1u); /* the interrupt-masked heap only */
 	}
+	in_tick_hook = false;
 	if (kernel_ticks() % ISR_MUTEX_PROBE_EVERY == 0u) {
 		/* Not allowed here: must come back NULL, reported. */
 		void *p = sys_heap_locked_alloc(&mutex_heap, 16u);
@@ -339,7 +378,7 @@ void kernel_tick_hook(void)
 
 static uint32_t total_ops(void)
 {
-	uint32_t n = isr_ctx.ops;
+	uint32_t n = isr_ctx.ops + timer_ctx.ops;
 
 	for (uint32_t i = 0u; i < WORKERS; i++) {
 		n += workers[i].ops;
@@ -384,6 +423,13 @@ static void supervisor(void *arg)
 	while (!isr_ctx.done) {
 		kthread_sleep(1u);
 	}
+	/* Bounded: a timer that never fires must fail the checks below, not
+	 * hang the run. Once it is stopped, its blocks are ours to free. */
+	for (uint32_t waited = 0u; !timer_ctx.done && waited < 64u; waited++) {
+		kthread_sleep(1u);
+	}
+	irq_timer_stop();
+	(void)isr_finished(&timer_ctx);
 	kernel_stop_tick();
 
 	uint32_t ops = total_ops();
@@ -395,6 +441,11 @@ static void supervisor(void *arg)
 		report(&workers[i]);
 	}
 	report(&isr_ctx);
+	report(&timer_ctx);
+	printf("  timer interrupts %lu, %lu of them preempted the SysTick handler\n",
+	       (unsigned long)timer_irqs, (unsigned long)timer_in_tick);
+	expect(timer_irqs >= TIMER_MIN_IRQS, "timer interrupt fired", timer_irqs);
+	expect(timer_in_tick > 0u, "timer interrupt preempted the SysTick handler", timer_in_tick);
 	expect(ops >= PREEMPT_OPS, "operations done", ops);
 	expect(kernel_switches() > 1000u, "threads preempted", kernel_switches());
 	expect(sys_heap_validate(&isr_heap) && sys_heap_validate(&mutex_heap) &&
@@ -450,7 +501,9 @@ int main(void)
 	}
 	(void)kthread_create(supervisor, NULL, super_stack, STACK_WORDS + 128u, 4u);
 	(void)kthread_create(idle, NULL, idle_stack, 64u, 0u);
-	printf("preempt: %u threads, SysTick every %u cycles, target %lu operations\n",
+	printf("preempt: %u threads, SysTick every %u cycles, a timer interrupt above it,"
+	       " target %lu operations\n",
 	       (unsigned)WORKERS, (unsigned)PREEMPT_TICK_CYCLES, (unsigned long)PREEMPT_OPS);
+	irq_timer_start();
 	kernel_start(PREEMPT_TICK_CYCLES);
 }
