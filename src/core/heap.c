@@ -57,31 +57,6 @@ SYSHEAP_INLINE void list_unlink(struct z_heap *h, chunkid_t c, uint32_t b)
 	h->buckets[b] = next;
 }
 
-/* Unlink free chunk c from bucket b. At BASIC and up its links are checked
- * first, in the reads the unlink makes anyway: both must name chunks of
- * this heap that link straight back to c, and a chunk linked to itself
- * must be its bucket's only entry, its head. An overflow that flipped a
- * used bit leaves user data there, which must never be spliced into the
- * lists. Returns false, having changed nothing, when they are not; with
- * `write` false it only checks. */
-SYSHEAP_INLINE bool list_take(struct z_heap *h, chunkid_t c, uint32_t b, bool write)
-{
-#if SYS_HEAP_HARDENING >= SYS_HEAP_HARDENING_BASIC
-	chunkid_t end = h->end_chunk;
-	chunkid_t next = free_next(h, c);
-	chunkid_t prev = free_prev(h, c);
-
-	if (next >= end || prev >= end || free_prev(h, next) != c || free_next(h, prev) != c ||
-	    (next == c && h->buckets[b] != c)) {
-		return false;
-	}
-#endif
-	if (write) {
-		list_unlink(h, c, b);
-	}
-	return true;
-}
-
 /* Unlink free chunk c from bucket b, trusted: for the callers that
  * found c on its list, or checked it on the way in. */
 SYSHEAP_HOT void list_remove(struct z_heap *h, chunkid_t c, uint32_t b)
@@ -109,45 +84,56 @@ void z_sysheap_account_free(struct z_heap *h, chunksz_t size)
 	account_free(h, size);
 }
 
-/* Take the viewed block's free neighbours off their lists for the
- * verifier, their links checked at BASIC and up in the same reads; with
- * `write` false only check them. False when a neighbour's links are damaged:
- * the lists are then as they were (a right neighbour already taken off is
- * filed again). */
-SYSHEAP_INLINE bool unlink_neighbours(struct z_heap *h, const struct block_view *view, bool write)
+/*
+ * Take free chunk n, whose header word is `word`, off its bucket's list
+ * for a merge; with `write` false only check that it could be. At BASIC
+ * and up its links are checked first, in the reads the unlink makes
+ * anyway: both must name chunks of this heap that link straight back to
+ * n, and a chunk linked to itself must be its bucket's only entry, its
+ * head. An overflow that flipped a used bit leaves user data there, which
+ * must never be spliced into the lists. Returns false, having changed
+ * nothing, when they are not. One copy, called for each free neighbour
+ * of a block being freed or checked.
+ */
+SYSHEAP_HOT bool take_neighbour(struct z_heap *h, chunkid_t n, uint32_t word, bool write)
 {
-	/* A copy: header stores may alias anything, `view` included. */
-	const struct block_view v = *view;
+	uint32_t b = bucket_index(word_size(word));
+#if SYS_HEAP_HARDENING >= SYS_HEAP_HARDENING_BASIC
+	chunkid_t end = h->end_chunk;
+	chunkid_t next = free_next(h, n);
+	chunkid_t prev = free_prev(h, n);
 
-	if (SYS_HEAP_HARDENING < SYS_HEAP_HARDENING_BASIC && !write) {
-		return true;
+	if (next >= end || prev >= end || free_prev(h, next) != n || free_next(h, prev) != n ||
+	    (next == n && h->buckets[b] != n)) {
+		return false;
 	}
-	bool right_free = !word_used(v.right_word);
-	chunkid_t n = v.right;
-	uint32_t word = v.right_word;
-
-	/* Right, then left: one copy of the unlink in the source serves both.
-	 * Measured with GCC 12 (make bench-quick, worst free / core bytes):
-	 * as it stands, 197 / 1924; written out twice, 196 / 2006; without
-	 * the pragma (a real loop), 229 / 1718; with `unroll 2`, 203 / 2000. */
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC unroll 1
 #endif
-	for (uint32_t side = 0u; side < 2u; side++) {
-		if (!word_used(word) && !list_take(h, n, bucket_index(word_size(word)), write)) {
-			if (side != 0u && right_free && write) {
-				list_add(h, v.right, word_size(v.right_word));
-			}
-			return false;
+	if (write) {
+		list_remove(h, n, b);
+	}
+	return true;
+}
+
+/* Take the viewed block's free neighbours off their lists (with `write`;
+ * else only check them). False when a neighbour's links are damaged: the
+ * lists are then as they were (a right neighbour already taken off is
+ * filed again). */
+SYSHEAP_INLINE bool take_neighbours(struct z_heap *h, const struct block_view *v, bool write)
+{
+	if (!word_used(v->right_word) && !take_neighbour(h, v->right, v->right_word, write)) {
+		return false;
+	}
+	if (!word_used(v->left_word) && !take_neighbour(h, v->left, v->left_word, write)) {
+		if (write && !word_used(v->right_word)) {
+			list_add(h, v->right, word_size(v->right_word));
 		}
-		n = v.left;
-		word = v.left_word;
+		return false;
 	}
 	return true;
 }
 
 /* Make the viewed block free, merged with whichever neighbours are free
- * (taken off their lists here, or by unlink_neighbours() when `unlinked`),
+ * (taken off their lists here, or by take_neighbours() when `unlinked`),
  * and file the result. Chunk 0 and the end marker are always used, so
  * neither merge needs a bounds check. */
 SYSHEAP_INLINE void merge_view(struct z_heap *h, const struct block_view *view,
@@ -183,8 +169,8 @@ SYSHEAP_INLINE void merge_view(struct z_heap *h, const struct block_view *view,
 /* Free and merge used chunk c of `size` units: the colder callers (split
  * remainders, realloc, aligned leftovers) share this one copy of
  * merge_view(); the checked free (z_sysheap_check_block()) keeps its own,
- * fed from registers. Their neighbours are trusted: the block was checked
- * on the way in. */
+ * fed from the headers it read. Their neighbours are trusted: the block
+ * was checked on the way in. */
 __attribute__((noinline)) static void merge_and_file(struct z_heap *h, chunkid_t c, chunksz_t size)
 {
 	struct block_view v;
@@ -219,9 +205,9 @@ void z_sysheap_split_tail(struct z_heap *h, chunkid_t c, chunksz_t keep)
  * or, with `best_fit`, the smallest of them; NULL when none does. *stop is
  * where the walk ended. Walked by address: the loop then needs no shift per
  * entry, and the id is worked out only for the entry taken. One copy per
- * header format (`big` is a constant at each of the two calls), so each
- * entry costs two loads and no format test: the loop is a few instructions
- * and runs on every allocation.
+ * header format (`big` is a constant at each of the two calls): one loop
+ * with a format test per entry measured both larger and slower (make
+ * bench-quick: +4 bytes, +9 worst alloc).
  */
 SYSHEAP_INLINE const uint8_t *sample_list(const struct z_heap *h, const uint8_t *first,
 					  chunksz_t size, uint32_t loops, bool best_fit,
@@ -234,6 +220,7 @@ SYSHEAP_INLINE const uint8_t *sample_list(const struct z_heap *h, const uint8_t 
 	if (heap_is_big(h) != big) {
 		__builtin_unreachable();
 	}
+
 	/* By default the first sampled entry that fits: the best of the
 	 * samples (SYS_HEAP_ALLOC_BEST_FIT) keeps a little more of the arena
 	 * usable for a longer worst case, both measured by make bench. A list
@@ -343,7 +330,7 @@ again:;
 #endif
 	/* Plain alloc and the FAST effort keep inlined copies of the search;
 	 * the other calls share z_sysheap_alloc_chunk(). */
-	chunkid_t c = inline_search ? take_chunk(h, size, loops, best_fit, true)
+	chunkid_t c = inline_search ? take_chunk(h, size, loops, best_fit, SYS_HEAP_OPTIMIZE_SPEED)
 				    : z_sysheap_alloc_chunk(h, size, loops, best_fit);
 
 	if (SYSHEAP_UNLIKELY(c == 0u)) {
@@ -477,15 +464,17 @@ void z_sysheap_free_block(struct sys_heap *heap, chunkid_t c)
 SYSHEAP_INLINE chunkid_t check_block(struct sys_heap *heap, struct z_heap *h, void *mem,
 				     void *caller, bool release)
 {
-	/* Zeroed: with everything inlined, GCC cannot always see that a true
-	 * answer filled the view, and warns (-Wmaybe-uninitialized). The
-	 * stores fold away. */
-	struct block_view v = { 0 };
+	struct block_view v;
 
 	if (!live_view(heap, h, mem, caller, &v)) {
 		return 0u;
 	}
-	if (!unlink_neighbours(h, &v, release)) {
+	/* At BASIC and up the neighbours' links are checked (and, freeing,
+	 * the neighbours taken off their lists) before anything changes;
+	 * without hardening the merge takes them off itself. */
+	const bool checked = SYS_HEAP_HARDENING >= SYS_HEAP_HARDENING_BASIC;
+
+	if (checked && !take_neighbours(h, &v, release)) {
 		return z_sysheap_report(heap, mem, SYS_HEAP_ERR_CORRUPT_HEADER, caller);
 	}
 	if (release) {
@@ -494,8 +483,8 @@ SYSHEAP_INLINE chunkid_t check_block(struct sys_heap *heap, struct z_heap *h, vo
 		(void)z_sysheap_owner_release(h, v.c);
 #endif
 		block_retire(h, v.c);
-		merge_view(h, &v, true);
 		account_free(h, v.size);
+		merge_view(h, &v, checked);
 	}
 	return v.c;
 }
