@@ -464,7 +464,10 @@ void z_sysheap_free_block(struct sys_heap *heap, chunkid_t c)
 SYSHEAP_INLINE chunkid_t check_block(struct sys_heap *heap, struct z_heap *h, void *mem,
 				     void *caller, bool release)
 {
-	struct block_view v;
+	/* Zeroed: with everything inlined, GCC cannot always see that a true
+	 * answer filled the view, and warns (-Wmaybe-uninitialized, at the
+	 * guard levels). The stores fold away. */
+	struct block_view v = { 0 };
 
 	if (!live_view(heap, h, mem, caller, &v)) {
 		return 0u;
