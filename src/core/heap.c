@@ -103,8 +103,12 @@ SYSHEAP_HOT bool take_neighbour(struct z_heap *h, chunkid_t n, uint32_t word, bo
 	chunkid_t next = free_next(h, n);
 	chunkid_t prev = free_prev(h, n);
 
-	if (next >= end || prev >= end || free_prev(h, next) != n || free_next(h, prev) != n ||
-	    (next == n && h->buckets[b] != n)) {
+	/* A link to chunk 0 is refused outright: chunk 0 is never free, and
+	 * on big heaps its link fields hold end_chunk and avail_buckets, so
+	 * free_next(0) could equal n by chance. (A next of 0 fails anyway:
+	 * free_prev(0) is 0 or end_chunk, never n.) */
+	if (next >= end || prev == 0u || prev >= end || free_prev(h, next) != n ||
+	    free_next(h, prev) != n || (next == n && h->buckets[b] != n)) {
 		return false;
 	}
 #endif
