@@ -93,10 +93,9 @@ void z_sysheap_account_free(struct z_heap *h, chunksz_t size)
 #define NEIGHBOUR_DAMAGED UINT32_MAX
 
 /*
- * Take chunk n, whose header word is `word`, off its bucket's list for a
- * merge when it is free; with `write` false only check that it could be.
- * Returns its size, 0 when it is in use (nothing to take), or
- * NEIGHBOUR_DAMAGED. At BASIC and up its links are checked first, in the
+ * Take free chunk n, whose header word is `word`, off its bucket's list
+ * for a merge; with `write` false only check that it could be. Returns
+ * its size, or NEIGHBOUR_DAMAGED. At BASIC and up its links are checked first, in the
  * reads the unlink makes anyway: both must name chunks of this heap that
  * link straight back to n, and a chunk linked to itself must be its
  * bucket's only entry, its head. An overflow that flipped a used bit
@@ -106,9 +105,6 @@ void z_sysheap_account_free(struct z_heap *h, chunksz_t size)
  */
 SYSHEAP_HOT chunksz_t take_neighbour(struct z_heap *h, chunkid_t n, uint32_t word, bool write)
 {
-	if (word_used(word)) {
-		return 0u;
-	}
 	uint32_t b = bucket_index(word_size(word));
 	chunkid_t end = h->end_chunk;
 	chunkid_t next = free_next(h, n);
@@ -266,9 +262,7 @@ SYSHEAP_INLINE chunkid_t take_chunk(struct z_heap *h, chunksz_t size, uint32_t l
 {
 	uint32_t b = bucket_index(size);
 	chunkid_t c = h->buckets[b];
-	bool sample = c != 0u && loops != 0u;
-
-	if (sample) {
+	if (c != 0u && loops != 0u) {
 		const uint8_t *stop;
 		const uint8_t *best =
 			heap_is_big(h)
@@ -284,17 +278,20 @@ SYSHEAP_INLINE chunkid_t take_chunk(struct z_heap *h, chunksz_t size, uint32_t l
 		h->buckets[b] = chunk_at(h, stop);
 	}
 
+	/* Without a sampling round (loops 0, the FAST effort) the head of
+	 * bucket b still gets one look: a fit there spares a larger chunk the
+	 * split, so FAST is never slower than plain alloc, and a request in
+	 * the top bucket can be served at all. */
+	if (loops == 0u && c != 0u && chunk_size(h, c) >= size) {
+		goto take;
+	}
 	uint32_t larger = h->avail_buckets & BUCKETS_ABOVE(b);
 
-	if (larger != 0u) {
-		b = (uint32_t)__builtin_ctz(larger);
-		c = h->buckets[b];
-	} else if (sample || c == 0u || chunk_size(h, c) < size) {
-		/* Nothing larger: without a sampling round (loops 0, the FAST
-		 * effort) the head of bucket b is still worth one look, or a
-		 * request in the top bucket could never be served. */
+	if (larger == 0u) {
 		return 0u;
 	}
+	b = (uint32_t)__builtin_ctz(larger);
+	c = h->buckets[b];
 take:
 	/* One place takes the chunk off its list, whichever way it was found:
 	 * plain alloc and FAST inline it, the shared search calls it. */
@@ -488,10 +485,12 @@ SYSHEAP_INLINE chunkid_t check_block(struct sys_heap *heap, struct z_heap *h, vo
 #if SYS_HEAP_HARDENING >= SYS_HEAP_HARDENING_BASIC
 	/* The neighbours' links are checked (and, freeing, the neighbours
 	 * taken off their lists) before anything changes. */
-	chunksz_t right_size = take_neighbour(h, v.right, v.right_word, release);
-	chunksz_t left_size = (right_size != NEIGHBOUR_DAMAGED)
-				      ? take_neighbour(h, v.left, v.left_word, release)
-				      : NEIGHBOUR_DAMAGED;
+	chunksz_t right_size =
+		word_used(v.right_word) ? 0u : take_neighbour(h, v.right, v.right_word, release);
+	chunksz_t left_size = (right_size == NEIGHBOUR_DAMAGED) ? NEIGHBOUR_DAMAGED
+			      : word_used(v.left_word)
+				      ? 0u
+				      : take_neighbour(h, v.left, v.left_word, release);
 
 	if (left_size == NEIGHBOUR_DAMAGED) {
 		/* Leave the lists as they were: file a right neighbour taken off. */
