@@ -214,8 +214,9 @@ struct sys_memory_stats {
 enum sys_heap_effort {
 	/** Sample ::SYS_HEAP_ALLOC_LOOPS entries, as sys_heap_alloc() does. */
 	SYS_HEAP_EFFORT_DEFAULT = 0,
-	/** No sampling: take the smallest bucket that must fit at once. The
-	 *  shortest worst case, for ISRs. */
+	/** No sampling: one look at the head of the bucket that may fit, then
+	 *  the smallest bucket that must fit. The shortest worst case, for
+	 *  ISRs. */
 	SYS_HEAP_EFFORT_FAST = 1,
 	/** Best fit over ::SYS_HEAP_FIT_LOOPS entries: fragments least, for
 	 *  thread context. Still bounded. */

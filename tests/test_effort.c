@@ -231,6 +231,27 @@ static void test_efforts_on_fresh_heap(void)
 }
 
 /*
+ * FAST looks once at the head of the request's own size class: a hole
+ * there that fits is taken, rather than a larger chunk split for it.
+ */
+static void test_fast_takes_a_fitting_head(void)
+{
+	sys_heap_init(&heap, guarded_region(0u, TEST_HEAP_BYTES), TEST_HEAP_BYTES);
+	void *pin0 = sys_heap_alloc(&heap, 64u);
+	void *hole = sys_heap_alloc(&heap, 200u);
+	void *pin1 = sys_heap_alloc(&heap, 64u);
+
+	if (!CHECK(pin0 != NULL && hole != NULL && pin1 != NULL)) {
+		return;
+	}
+	sys_heap_free(&heap, hole);
+	void *p = sys_heap_alloc_effort(&heap, 200u, SYS_HEAP_EFFORT_FAST);
+
+	CHECK_PTR_EQ(p, hole);
+	CHECK(sys_heap_validate(&heap));
+}
+
+/*
  * A request whose only fitting chunk sits in its own size class: FAST has
  * no larger class to take from and must still look at that chunk, or big
  * requests could never be served on the fast path. Every effort serves
@@ -259,6 +280,7 @@ static void test_efforts_serve_the_largest_request(void)
 
 void test_effort(void)
 {
+	test_fast_takes_a_fitting_head();
 	churn(SYS_HEAP_EFFORT_DEFAULT, 0xeff0u);
 	churn(SYS_HEAP_EFFORT_FAST, 0xeff1u);
 	churn(SYS_HEAP_EFFORT_FIT, 0xeff2u);

@@ -395,10 +395,67 @@ static void test_forged_free_neighbour(void)
 		CHECK(sys_heap_validate(&heap));
 	}
 }
+
+/*
+ * A used block whose header an overflow made read as free, linked into a
+ * real bucket list with its prev link pointing at chunk 0. On big heaps
+ * chunk 0's next field is avail_buckets; when that happens to equal the
+ * block's id, every back-link matches, and only the refusal of links to
+ * chunk 0 keeps the unlink from writing avail_buckets. Freeing its left
+ * neighbour must report the damage and change nothing.
+ */
+static void test_forged_link_to_chunk0(void)
+{
+	sys_heap_init(&heap, guarded_region(0u, TEST_HEAP_BYTES), TEST_HEAP_BYTES);
+	sys_heap_set_error_hook(&heap, record_hook);
+	uint8_t *a = sys_heap_alloc(&heap, 24u);
+	uint8_t *b = sys_heap_alloc(&heap, 24u);
+	uint8_t *pin = sys_heap_alloc(&heap, 24u);
+	uint8_t *listed = sys_heap_alloc(&heap, 24u);
+	uint8_t *end_pin = sys_heap_alloc(&heap, 24u);
+
+	if (!CHECK(a != NULL && b != NULL && pin != NULL && listed != NULL && end_pin != NULL)) {
+		return;
+	}
+	sys_heap_free(&heap, listed); /* alone in b's bucket: linked to itself */
+	uint32_t self = (uint32_t)(((uintptr_t)b - header_bytes() - (uintptr_t)heap.heap) / 8u);
+	uint32_t other = (uint32_t)(((uintptr_t)listed - header_bytes() - (uintptr_t)heap.heap) / 8u);
+	uint8_t saved_b[16];
+	uint8_t saved_listed[16];
+	uint32_t saved_avail = heap.heap->avail_buckets;
+
+	memcpy(saved_b, b - header_bytes(), sizeof(saved_b));
+	memcpy(saved_listed, listed - header_bytes(), sizeof(saved_listed));
+	b[-(ptrdiff_t)header_bytes()] &= (uint8_t)~1u; /* the used bit */
+	set_field(b, 2u, 0u);        /* prev: chunk 0 */
+	set_field(b, 3u, other);     /* next: the real entry, */
+	set_field(listed, 2u, self); /* which links back */
+	if (header_bytes() == 8u) {
+		heap.heap->avail_buckets = self; /* chunk 0's next field, by chance */
+	}
+	struct sys_memory_stats before = heap_stats(&heap);
+
+	reset_log();
+	sys_heap_free(&heap, a);
+	CHECK(reported_once(a, CORRUPT));
+	CHECK_EQ(heap.heap->avail_buckets, header_bytes() == 8u ? self : saved_avail);
+	heap.heap->avail_buckets = saved_avail;
+	memcpy(b - header_bytes(), saved_b, sizeof(saved_b));
+	memcpy(listed - header_bytes(), saved_listed, sizeof(saved_listed));
+	CHECK(sys_heap_validate(&heap));
+	struct sys_memory_stats after = heap_stats(&heap);
+
+	CHECK_STATS_EQUAL(&after, &before);
+}
 #else
 static void test_forged_free_neighbour(void)
 {
 	harness_skip("forged free neighbour: the test writes the natural layout");
+}
+
+static void test_forged_link_to_chunk0(void)
+{
+	harness_skip("forged link to chunk 0: the test writes the natural layout");
 }
 #endif
 
@@ -457,6 +514,7 @@ void test_hardening(void)
 	test_bad_pointers();
 	test_overflow();
 	test_forged_free_neighbour();
+	test_forged_link_to_chunk0();
 	test_write_after_free_not_oom();
 }
 

@@ -116,7 +116,8 @@ def config_notes(cfgs, main_log, efforts, sizes, level, problems):
             fast = next((e for e in efforts if e["name"] == "FAST"), None)
             txt = ("%s skips the sampling in every call of the build. The default build offers "
                    "it per call instead: `sys_heap_alloc_effort(SYS_HEAP_EFFORT_FAST)` samples "
-                   "nothing either" % r["label"])
+                   "nothing either (both look once at the head of the bucket that may fit)"
+                   % r["label"])
             if fast is not None and fast["all"].n:
                 txt += (", and measured alloc %s (median / worst) and %s %% in use (*Search "
                         "effort*): the same search behind sys_heap_alloc_effort's own entry "
@@ -555,7 +556,8 @@ def section_efforts(rep):
     # efforts
     w("## Search effort (sys_heap_alloc_effort)")
     w("")
-    w("`SYS_HEAP_EFFORT_FAST` takes the first bucket that must fit; `DEFAULT` samples "
+    w("`SYS_HEAP_EFFORT_FAST` looks once at the head of the bucket that may fit, then takes the "
+      "first bucket that must fit; `DEFAULT` samples "
       "SYS_HEAP_ALLOC_LOOPS entries (%s) of the bucket that may fit; `FIT` samples "
       "SYS_HEAP_FIT_LOOPS (%s). Cortex-M4, small heap, default hardening. Utilisation is the mean "
       "over %s seeds; smallest arenas are multiples of the workload's peak live (requested) bytes."

@@ -13,6 +13,10 @@
 #include "listeners.h"
 #include "stats.h"
 
+/* Whether alloc keeps its own copy of the unlink (see alloc_block()). */
+#define INLINE_ALLOC_UNLINK \
+	(SYS_HEAP_OPTIMIZE_SPEED || SYS_HEAP_HARDENING >= SYS_HEAP_HARDENING_BASIC)
+
 /* Bits of the buckets strictly above b. */
 #define BUCKETS_ABOVE(b) (~((2u << (b)) - 1u))
 
@@ -57,31 +61,6 @@ SYSHEAP_INLINE void list_unlink(struct z_heap *h, chunkid_t c, uint32_t b)
 	h->buckets[b] = next;
 }
 
-/* Unlink free chunk c from bucket b. At BASIC and up its links are checked
- * first, in the reads the unlink makes anyway: both must name chunks of
- * this heap that link straight back to c, and a chunk linked to itself
- * must be its bucket's only entry, its head. An overflow that flipped a
- * used bit leaves user data there, which must never be spliced into the
- * lists. Returns false, having changed nothing, when they are not; with
- * `write` false it only checks. */
-SYSHEAP_INLINE bool list_take(struct z_heap *h, chunkid_t c, uint32_t b, bool write)
-{
-#if SYS_HEAP_HARDENING >= SYS_HEAP_HARDENING_BASIC
-	chunkid_t end = h->end_chunk;
-	chunkid_t next = free_next(h, c);
-	chunkid_t prev = free_prev(h, c);
-
-	if (next >= end || prev >= end || free_prev(h, next) != c || free_next(h, prev) != c ||
-	    (next == c && h->buckets[b] != c)) {
-		return false;
-	}
-#endif
-	if (write) {
-		list_unlink(h, c, b);
-	}
-	return true;
-}
-
 /* Unlink free chunk c from bucket b, trusted: for the callers that
  * found c on its list, or checked it on the way in. */
 SYSHEAP_HOT void list_remove(struct z_heap *h, chunkid_t c, uint32_t b)
@@ -109,88 +88,101 @@ void z_sysheap_account_free(struct z_heap *h, chunksz_t size)
 	account_free(h, size);
 }
 
-/* Take the viewed block's free neighbours off their lists for the
- * verifier, their links checked at BASIC and up in the same reads; with
- * `write` false only check them. False when a neighbour's links are damaged:
- * the lists are then as they were (a right neighbour already taken off is
- * filed again). */
-SYSHEAP_INLINE bool unlink_neighbours(struct z_heap *h, const struct block_view *view, bool write)
+#if SYS_HEAP_HARDENING >= SYS_HEAP_HARDENING_BASIC
+/* What take_neighbour() answers for a neighbour whose links are damaged. */
+#define NEIGHBOUR_DAMAGED UINT32_MAX
+
+/*
+ * Take free chunk n, whose header word is `word`, off its bucket's list
+ * for a merge; with `write` false only check that it could be. Returns
+ * its size, or NEIGHBOUR_DAMAGED. At BASIC and up its links are checked first, in the
+ * reads the unlink makes anyway: both must name chunks of this heap that
+ * link straight back to n, and a chunk linked to itself must be its
+ * bucket's only entry, its head. An overflow that flipped a used bit
+ * leaves user data there, which must never be spliced into the lists.
+ * Damaged links are left as they are. One copy, called for each
+ * neighbour of a block being freed or checked.
+ */
+SYSHEAP_HOT chunksz_t take_neighbour(struct z_heap *h, chunkid_t n, uint32_t word, bool write)
 {
-	/* A copy: header stores may alias anything, `view` included. */
-	const struct block_view v = *view;
+	uint32_t b = bucket_index(word_size(word));
+	chunkid_t end = h->end_chunk;
+	chunkid_t next = free_next(h, n);
+	chunkid_t prev = free_prev(h, n);
 
-	if (SYS_HEAP_HARDENING < SYS_HEAP_HARDENING_BASIC && !write) {
-		return true;
+	/* A link to chunk 0 is refused outright: chunk 0 is never free, and
+	 * on big heaps its link fields hold end_chunk and avail_buckets, so
+	 * free_next(0) could equal n by chance. (A next of 0 fails anyway:
+	 * free_prev(0) is 0 or end_chunk, never n.) */
+	if (next >= end || prev == 0u || prev >= end || free_prev(h, next) != n ||
+	    free_next(h, prev) != n || (next == n && h->buckets[b] != n)) {
+		return NEIGHBOUR_DAMAGED;
 	}
-	bool right_free = !word_used(v.right_word);
-	chunkid_t n = v.right;
-	uint32_t word = v.right_word;
-
-	/* Right, then left: one copy of the unlink in the source serves both.
-	 * Measured with GCC 12 (make bench-quick, worst free / core bytes):
-	 * as it stands, 197 / 1924; written out twice, 196 / 2006; without
-	 * the pragma (a real loop), 229 / 1718; with `unroll 2`, 203 / 2000. */
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC unroll 1
-#endif
-	for (uint32_t side = 0u; side < 2u; side++) {
-		if (!word_used(word) && !list_take(h, n, bucket_index(word_size(word)), write)) {
-			if (side != 0u && right_free && write) {
-				list_add(h, v.right, word_size(v.right_word));
-			}
-			return false;
-		}
-		n = v.left;
-		word = v.left_word;
+	/* The unlink is inlined here, reusing the links just read: measured
+	 * (make bench-quick) 44 bytes for 16 instructions of worst free
+	 * against a tail call of list_remove(). */
+	if (write) {
+		list_unlink(h, n, b);
 	}
-	return true;
+	return word_size(word);
 }
+#endif
 
-/* Make the viewed block free, merged with whichever neighbours are free
- * (taken off their lists here, or by unlink_neighbours() when `unlinked`),
- * and file the result. Chunk 0 and the end marker are always used, so
- * neither merge needs a bounds check. */
-SYSHEAP_INLINE void merge_view(struct z_heap *h, const struct block_view *view,
-			       const bool unlinked)
+/* Make used chunk c of `size` units free, merged with its right neighbour
+ * (`right_size` units, 0 when in use) and left neighbour `left`
+ * (`left_size` units, 0 when in use), both already off their lists, and
+ * file the result. Chunk 0 and the end marker are always used, so neither
+ * merge needs a bounds check. */
+SYSHEAP_INLINE void merge_taken(struct z_heap *h, chunkid_t c, chunksz_t size, chunkid_t left,
+				chunksz_t right_size, chunksz_t left_size)
 {
-	/* A copy: header stores may alias anything, `view` included. */
-	const struct block_view v = *view;
-	chunkid_t c = v.c;
-	chunksz_t merged = v.size;
+	chunksz_t merged = size + right_size + left_size;
 
-	if (!word_used(v.right_word)) {
-		if (!unlinked) {
-			list_remove(h, v.right, bucket_index(word_size(v.right_word)));
-		}
-		merged += word_size(v.right_word);
-		block_retire_header(h, v.right);
+	if (right_size != 0u) {
+		block_retire_header(h, c + size);
 	}
-	if (!word_used(v.left_word)) {
-		if (!unlinked) {
-			list_remove(h, v.left, bucket_index(word_size(v.left_word)));
-		}
-		merged += word_size(v.left_word);
+	if (left_size != 0u) {
 		/* c's header stays behind inside the merged chunk; marked free
 		 * (or poisoned) it lets a second free of c be named a double free. */
-		chunk_set_size_used(h, c, v.size, false);
+		chunk_set_size_used(h, c, size, false);
 		block_retire_header(h, c);
-		c = v.left;
+		c = left;
 	}
 	chunk_resize(h, c, merged, false);
 	list_add(h, c, merged);
 }
 
+/* Make the viewed block free, merged with whichever neighbours are free
+ * (taken off their lists here), and file the result. */
+SYSHEAP_INLINE void merge_view(struct z_heap *h, const struct block_view *view)
+{
+	/* A copy: header stores may alias anything, `view` included. */
+	const struct block_view v = *view;
+	chunksz_t right_size = 0u;
+	chunksz_t left_size = 0u;
+
+	if (!word_used(v.right_word)) {
+		right_size = word_size(v.right_word);
+		list_remove(h, v.right, bucket_index(right_size));
+	}
+	if (!word_used(v.left_word)) {
+		left_size = word_size(v.left_word);
+		list_remove(h, v.left, bucket_index(left_size));
+	}
+	merge_taken(h, v.c, v.size, v.left, right_size, left_size);
+}
+
 /* Free and merge used chunk c of `size` units: the colder callers (split
  * remainders, realloc, aligned leftovers) share this one copy of
  * merge_view(); the checked free (z_sysheap_check_block()) keeps its own,
- * fed from registers. Their neighbours are trusted: the block was checked
- * on the way in. */
+ * fed from the headers it read. Their neighbours are trusted: the block
+ * was checked on the way in. */
 __attribute__((noinline)) static void merge_and_file(struct z_heap *h, chunkid_t c, chunksz_t size)
 {
 	struct block_view v;
 
 	view_block(h, c, size, &v);
-	merge_view(h, &v, false);
+	merge_view(h, &v);
 }
 
 void z_sysheap_free_chunk(struct z_heap *h, chunkid_t c)
@@ -219,9 +211,9 @@ void z_sysheap_split_tail(struct z_heap *h, chunkid_t c, chunksz_t keep)
  * or, with `best_fit`, the smallest of them; NULL when none does. *stop is
  * where the walk ended. Walked by address: the loop then needs no shift per
  * entry, and the id is worked out only for the entry taken. One copy per
- * header format (`big` is a constant at each of the two calls), so each
- * entry costs two loads and no format test: the loop is a few instructions
- * and runs on every allocation.
+ * header format (`big` is a constant at each of the two calls): one loop
+ * with a format test per entry measured both larger and slower (make
+ * bench-quick: +4 bytes, +9 worst alloc).
  */
 SYSHEAP_INLINE const uint8_t *sample_list(const struct z_heap *h, const uint8_t *first,
 					  chunksz_t size, uint32_t loops, bool best_fit,
@@ -234,6 +226,7 @@ SYSHEAP_INLINE const uint8_t *sample_list(const struct z_heap *h, const uint8_t 
 	if (heap_is_big(h) != big) {
 		__builtin_unreachable();
 	}
+
 	/* By default the first sampled entry that fits: the best of the
 	 * samples (SYS_HEAP_ALLOC_BEST_FIT) keeps a little more of the arena
 	 * usable for a longer worst case, both measured by make bench. A list
@@ -269,9 +262,7 @@ SYSHEAP_INLINE chunkid_t take_chunk(struct z_heap *h, chunksz_t size, uint32_t l
 {
 	uint32_t b = bucket_index(size);
 	chunkid_t c = h->buckets[b];
-	bool sample = c != 0u && loops != 0u;
-
-	if (sample) {
+	if (c != 0u && loops != 0u) {
 		const uint8_t *stop;
 		const uint8_t *best =
 			heap_is_big(h)
@@ -287,17 +278,20 @@ SYSHEAP_INLINE chunkid_t take_chunk(struct z_heap *h, chunksz_t size, uint32_t l
 		h->buckets[b] = chunk_at(h, stop);
 	}
 
+	/* Without a sampling round (loops 0, the FAST effort) the head of
+	 * bucket b still gets one look: a fit there spares a larger chunk the
+	 * split, so FAST is never slower than plain alloc, and a request in
+	 * the top bucket can be served at all. */
+	if (loops == 0u && c != 0u && chunk_size(h, c) >= size) {
+		goto take;
+	}
 	uint32_t larger = h->avail_buckets & BUCKETS_ABOVE(b);
 
-	if (larger != 0u) {
-		b = (uint32_t)__builtin_ctz(larger);
-		c = h->buckets[b];
-	} else if (sample || c == 0u || chunk_size(h, c) < size) {
-		/* Nothing larger: without a sampling round (loops 0, the FAST
-		 * effort) the head of bucket b is still worth one look, or a
-		 * request in the top bucket could never be served. */
+	if (larger == 0u) {
 		return 0u;
 	}
+	b = (uint32_t)__builtin_ctz(larger);
+	c = h->buckets[b];
 take:
 	/* One place takes the chunk off its list, whichever way it was found:
 	 * plain alloc and FAST inline it, the shared search calls it. */
@@ -342,8 +336,11 @@ SYSHEAP_INLINE void *alloc_block(struct sys_heap *heap, struct z_heap *h, size_t
 again:;
 #endif
 	/* Plain alloc and the FAST effort keep inlined copies of the search;
-	 * the other calls share z_sysheap_alloc_chunk(). */
-	chunkid_t c = inline_search ? take_chunk(h, size, loops, best_fit, true)
+	 * the other calls share z_sysheap_alloc_chunk(). The unlink is inlined
+	 * too where free does not link list_remove() into the program anyway
+	 * (it unlinks inside its check at BASIC and up): 2 bytes for 6
+	 * instructions there, 40 bytes saved without hardening. */
+	chunkid_t c = inline_search ? take_chunk(h, size, loops, best_fit, INLINE_ALLOC_UNLINK)
 				    : z_sysheap_alloc_chunk(h, size, loops, best_fit);
 
 	if (SYSHEAP_UNLIKELY(c == 0u)) {
@@ -478,24 +475,43 @@ SYSHEAP_INLINE chunkid_t check_block(struct sys_heap *heap, struct z_heap *h, vo
 				     void *caller, bool release)
 {
 	/* Zeroed: with everything inlined, GCC cannot always see that a true
-	 * answer filled the view, and warns (-Wmaybe-uninitialized). The
-	 * stores fold away. */
+	 * answer filled the view, and warns (-Wmaybe-uninitialized, at the
+	 * guard levels). The stores fold away. */
 	struct block_view v = { 0 };
 
 	if (!live_view(heap, h, mem, caller, &v)) {
 		return 0u;
 	}
-	if (!unlink_neighbours(h, &v, release)) {
+#if SYS_HEAP_HARDENING >= SYS_HEAP_HARDENING_BASIC
+	/* The neighbours' links are checked (and, freeing, the neighbours
+	 * taken off their lists) before anything changes. */
+	chunksz_t right_size =
+		word_used(v.right_word) ? 0u : take_neighbour(h, v.right, v.right_word, release);
+	chunksz_t left_size = (right_size == NEIGHBOUR_DAMAGED) ? NEIGHBOUR_DAMAGED
+			      : word_used(v.left_word)
+				      ? 0u
+				      : take_neighbour(h, v.left, v.left_word, release);
+
+	if (left_size == NEIGHBOUR_DAMAGED) {
+		/* Leave the lists as they were: file a right neighbour taken off. */
+		if (release && right_size != 0u && right_size != NEIGHBOUR_DAMAGED) {
+			list_add(h, v.right, right_size);
+		}
 		return z_sysheap_report(heap, mem, SYS_HEAP_ERR_CORRUPT_HEADER, caller);
 	}
+#endif
 	if (release) {
 		notify_free(heap, mem);
 #if SYS_HEAP_OWNERS
 		(void)z_sysheap_owner_release(h, v.c);
 #endif
 		block_retire(h, v.c);
-		merge_view(h, &v, true);
 		account_free(h, v.size);
+#if SYS_HEAP_HARDENING >= SYS_HEAP_HARDENING_BASIC
+		merge_taken(h, v.c, v.size, v.left, right_size, left_size);
+#else
+		merge_view(h, &v);
+#endif
 	}
 	return v.c;
 }

@@ -137,10 +137,9 @@ static void format(const struct layout *l)
 	}
 	h->max_request = chunk_bytes(free_units) - l->mem_offset - BLOCK_TAIL_BYTES;
 	/* Chunk 0's left size (0) and, on small heaps, its two never used
-	 * link fields were zeroed above. Nothing relies on chunk 0's links:
-	 * on big heaps they are end_chunk and avail_buckets. A forged link to
-	 * chunk 0 fails list_take()'s check (heap.c) all the same, since
-	 * chunk 0 is never free and never links back. */
+	 * link fields were zeroed above; on big heaps its link fields are
+	 * end_chunk and avail_buckets. Nothing relies on them: chunk 0 is
+	 * never free, and take_neighbour() (heap.c) refuses a link to it. */
 	chunk_resize(h, 0u, first, true);
 	chunk_resize(h, first, free_units, false);
 	chunk_set_size_used(h, l->end_chunk, 0u, true);
