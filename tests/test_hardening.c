@@ -346,6 +346,23 @@ static void set_field(uint8_t *mem, unsigned f, uint32_t value)
 	}
 }
 
+/* A fresh heap with five 24-byte blocks: a, b, a pin, `listed`, an end
+ * pin, so that b and listed share a bucket and freeing `listed` leaves it
+ * alone there, with used chunks on both sides. */
+static bool five_blocks(uint8_t **a, uint8_t **b, uint8_t **listed)
+{
+	sys_heap_init(&heap, guarded_region(0u, TEST_HEAP_BYTES), TEST_HEAP_BYTES);
+	sys_heap_set_error_hook(&heap, record_hook);
+	*a = sys_heap_alloc(&heap, 24u);
+	*b = sys_heap_alloc(&heap, 24u);
+	void *pin = sys_heap_alloc(&heap, 24u);
+	*listed = sys_heap_alloc(&heap, 24u);
+	void *end_pin = sys_heap_alloc(&heap, 24u);
+
+	return CHECK(*a != NULL && *b != NULL && pin != NULL && *listed != NULL &&
+		     end_pin != NULL);
+}
+
 /*
  * A used block whose header an overflow made read as free, with links
  * that hold together on their own: linked to itself, as the only entry
@@ -358,16 +375,9 @@ static void test_forged_free_neighbour(void)
 	uint32_t forged_prev[] = { 0u, 0xffffu };
 
 	for (size_t k = 0u; k < sizeof(forged_prev) / sizeof(forged_prev[0]); k++) {
-		sys_heap_init(&heap, guarded_region(0u, TEST_HEAP_BYTES), TEST_HEAP_BYTES);
-		sys_heap_set_error_hook(&heap, record_hook);
-		uint8_t *a = sys_heap_alloc(&heap, 24u);
-		uint8_t *b = sys_heap_alloc(&heap, 24u);
-		uint8_t *pin = sys_heap_alloc(&heap, 24u);
-		uint8_t *listed = sys_heap_alloc(&heap, 24u);
-		uint8_t *end_pin = sys_heap_alloc(&heap, 24u);
+		uint8_t *a, *b, *listed;
 
-		if (!CHECK(a != NULL && b != NULL && pin != NULL && listed != NULL &&
-			   end_pin != NULL)) {
+		if (!five_blocks(&a, &b, &listed)) {
 			return;
 		}
 		sys_heap_free(&heap, listed); /* the real entry of b's bucket */
@@ -406,15 +416,9 @@ static void test_forged_free_neighbour(void)
  */
 static void test_forged_link_to_chunk0(void)
 {
-	sys_heap_init(&heap, guarded_region(0u, TEST_HEAP_BYTES), TEST_HEAP_BYTES);
-	sys_heap_set_error_hook(&heap, record_hook);
-	uint8_t *a = sys_heap_alloc(&heap, 24u);
-	uint8_t *b = sys_heap_alloc(&heap, 24u);
-	uint8_t *pin = sys_heap_alloc(&heap, 24u);
-	uint8_t *listed = sys_heap_alloc(&heap, 24u);
-	uint8_t *end_pin = sys_heap_alloc(&heap, 24u);
+	uint8_t *a, *b, *listed;
 
-	if (!CHECK(a != NULL && b != NULL && pin != NULL && listed != NULL && end_pin != NULL)) {
+	if (!five_blocks(&a, &b, &listed)) {
 		return;
 	}
 	sys_heap_free(&heap, listed); /* alone in b's bucket: linked to itself */
