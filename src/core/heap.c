@@ -20,14 +20,17 @@
 /* Bits of the buckets strictly above b. */
 #define BUCKETS_ABOVE(b) (~((2u << (b)) - 1u))
 
-/* File free chunk c of `size` units at the tail of its bucket's circular
- * list: the sampling loop starts at the head, so older entries are looked
- * at first. */
-SYSHEAP_HOT void list_add(struct z_heap *h, chunkid_t c, chunksz_t size)
+/* Make chunk c a free chunk of `size` units, its right neighbour's
+ * back-link included (I2), and file it at the tail of its bucket's
+ * circular list: the sampling loop starts at the head, so older entries
+ * are looked at first. Writing the header here, in the one shared copy,
+ * keeps both header formats' stores out of every caller. */
+SYSHEAP_HOT void file_free(struct z_heap *h, chunkid_t c, chunksz_t size)
 {
 	uint32_t b = bucket_index(size);
 	chunkid_t head = h->buckets[b];
 
+	chunk_resize(h, c, size, false);
 	if (head == 0u) {
 		h->avail_buckets |= 1u << b;
 		h->buckets[b] = c;
@@ -68,9 +71,9 @@ SYSHEAP_HOT void list_remove(struct z_heap *h, chunkid_t c, uint32_t b)
 	list_unlink(h, c, b);
 }
 
-void z_sysheap_free_list_add(struct z_heap *h, chunkid_t c)
+void z_sysheap_file_free(struct z_heap *h, chunkid_t c, chunksz_t size)
 {
-	list_add(h, c, chunk_size(h, c));
+	file_free(h, c, size);
 }
 
 void z_sysheap_free_list_remove(struct z_heap *h, chunkid_t c)
@@ -148,8 +151,7 @@ SYSHEAP_INLINE void merge_taken(struct z_heap *h, chunkid_t c, chunksz_t size, c
 		block_retire_header(h, c);
 		c = left;
 	}
-	chunk_resize(h, c, merged, false);
-	list_add(h, c, merged);
+	file_free(h, c, merged);
 }
 
 /* Make the viewed block free, merged with whichever neighbours are free
@@ -356,8 +358,7 @@ again:;
 	if (rest >= min_chunk_size(h)) {
 		/* c was free, so both its neighbours are used: the rest is filed
 		 * as it is, with nothing to merge. */
-		chunk_resize(h, c + size, rest, false);
-		list_add(h, c + size, rest);
+		file_free(h, c + size, rest);
 		have = size;
 	}
 	chunk_resize(h, c, have, true);
@@ -495,7 +496,7 @@ SYSHEAP_INLINE chunkid_t check_block(struct sys_heap *heap, struct z_heap *h, vo
 	if (left_size == NEIGHBOUR_DAMAGED) {
 		/* Leave the lists as they were: file a right neighbour taken off. */
 		if (release && right_size != 0u && right_size != NEIGHBOUR_DAMAGED) {
-			list_add(h, v.right, right_size);
+			file_free(h, v.right, right_size);
 		}
 		return z_sysheap_report(heap, mem, SYS_HEAP_ERR_CORRUPT_HEADER, caller);
 	}

@@ -109,9 +109,8 @@ static struct z_heap *format_region(uintptr_t start, size_t room, size_t granule
 	 * end_chunk and avail_buckets. Nothing relies on them: chunk 0 is
 	 * never free, and take_neighbour() (heap.c) refuses a link to it. */
 	chunk_resize(h, 0u, first, true);
-	chunk_resize(h, first, free_units, false);
 	chunk_set_size_used(h, end_chunk, 0u, true);
-	z_sysheap_free_list_add(h, first);
+	z_sysheap_file_free(h, first, free_units);
 	return h;
 }
 
