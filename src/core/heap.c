@@ -175,7 +175,7 @@ SYSHEAP_INLINE void merge_view(struct z_heap *h, const struct block_view *view)
 }
 
 /* Free and merge used chunk c of `size` units: the colder callers (split
- * remainders, realloc, aligned leftovers) share this one copy of
+ * remainders and the blocks realloc moved) share this one copy of
  * merge_view(); the checked free (z_sysheap_check_block()) keeps its own,
  * fed from the headers it read. Their neighbours are trusted: the block
  * was checked on the way in. */
@@ -185,11 +185,6 @@ __attribute__((noinline)) static void merge_and_file(struct z_heap *h, chunkid_t
 
 	view_block(h, c, size, &v);
 	merge_view(h, &v);
-}
-
-void z_sysheap_free_chunk(struct z_heap *h, chunkid_t c)
-{
-	merge_and_file(h, c, chunk_size(h, c));
 }
 
 /* Cut a used chunk down to `keep` units when what is left over makes a

@@ -69,7 +69,7 @@ static void *aligned_alloc_from(struct sys_heap *heap, size_t align, size_t byte
 		if (c0 == 0u) {
 			return NULL;
 		}
-		chunk_set_used(h, c0, true);
+		chunksz_t size0 = chunk_size(h, c0);
 		uintptr_t start = (uintptr_t)chunk_mem(h, c0);
 		uintptr_t mem = (start + align - 1u) & ~(uintptr_t)(align - 1u);
 
@@ -78,11 +78,12 @@ static void *aligned_alloc_from(struct sys_heap *heap, size_t align, size_t byte
 		}
 		chunkid_t c = mem_to_chunk(h, (void *)mem);
 
+		/* c0 was free, so the chunk on its left is in use: the head cut
+		 * off is filed as it is, with nothing to merge. */
 		if (c != c0) {
-			chunk_resize(h, c, chunk_size(h, c0) - (c - c0), true);
-			chunk_resize(h, c0, c - c0, true);
-			z_sysheap_free_chunk(h, c0);
+			z_sysheap_file_free(h, c0, c - c0);
 		}
+		chunk_resize(h, c, size0 - (c - c0), true);
 		z_sysheap_split_tail(h, c, bytes_to_chunksz(h, bytes));
 
 		void *block = block_hand_out(heap, h, c, chunk_size(h, c), bytes, caller, NULL);
