@@ -76,9 +76,12 @@ void z_sysheap_file_free(struct z_heap *h, chunkid_t c, chunksz_t size)
 	file_free(h, c, size);
 }
 
-void z_sysheap_free_list_remove(struct z_heap *h, chunkid_t c)
+chunksz_t z_sysheap_absorb_right(struct z_heap *h, chunkid_t c, chunksz_t size,
+				 chunksz_t right_size)
 {
-	list_remove(h, c, bucket_index(chunk_size(h, c)));
+	list_remove(h, c + size, bucket_index(right_size));
+	chunk_resize(h, c, size + right_size, true);
+	return size + right_size;
 }
 
 void z_sysheap_account_alloc(struct z_heap *h, chunksz_t size)
@@ -187,19 +190,20 @@ __attribute__((noinline)) static void merge_and_file(struct z_heap *h, chunkid_t
 	merge_view(h, &v);
 }
 
-/* Cut a used chunk down to `keep` units when what is left over makes a
- * chunk of its own, and give that back to the heap straight away. */
-void z_sysheap_split_tail(struct z_heap *h, chunkid_t c, chunksz_t keep)
+/* Cut used chunk c of `size` units down to `keep` units when what is
+ * left over makes a chunk of its own, and give that back to the heap
+ * straight away. Returns c's size now. */
+chunksz_t z_sysheap_split_tail(struct z_heap *h, chunkid_t c, chunksz_t size, chunksz_t keep)
 {
-	chunksz_t size = chunk_size(h, c);
-
-	if (size - keep >= min_chunk_size(h)) {
-		chunkid_t rest = c + keep;
-
-		chunk_resize(h, c, keep, true);
-		chunk_resize(h, rest, size - keep, true);
-		merge_and_file(h, rest, size - keep);
+	if (size - keep < min_chunk_size(h)) {
+		return size;
 	}
+	chunkid_t rest = c + keep;
+
+	chunk_resize(h, c, keep, true);
+	chunk_resize(h, rest, size - keep, true);
+	merge_and_file(h, rest, size - keep);
+	return keep;
 }
 
 /*
