@@ -375,10 +375,10 @@ SYSHEAP_INLINE void view_block(const struct z_heap *h, chunkid_t c, chunksz_t si
 }
 
 /* Shared between the files of the core; defined in heap.c. */
-void z_sysheap_free_list_add(struct z_heap *h, chunkid_t c);
-void z_sysheap_free_list_remove(struct z_heap *h, chunkid_t c);
-void z_sysheap_free_chunk(struct z_heap *h, chunkid_t c);
-void z_sysheap_split_tail(struct z_heap *h, chunkid_t c, chunksz_t keep);
+void z_sysheap_file_free(struct z_heap *h, chunkid_t c, chunksz_t size);
+chunksz_t z_sysheap_absorb_right(struct z_heap *h, chunkid_t c, chunksz_t size,
+				 chunksz_t right_size);
+chunksz_t z_sysheap_split_tail(struct z_heap *h, chunkid_t c, chunksz_t size, chunksz_t keep);
 chunkid_t z_sysheap_alloc_chunk(struct z_heap *h, chunksz_t size, uint32_t loops, bool best_fit);
 chunkid_t z_sysheap_live_chunk(struct sys_heap *heap, void *mem, void *caller);
 void z_sysheap_account_alloc(struct z_heap *h, chunksz_t size);

@@ -20,14 +20,17 @@
 /* Bits of the buckets strictly above b. */
 #define BUCKETS_ABOVE(b) (~((2u << (b)) - 1u))
 
-/* File free chunk c of `size` units at the tail of its bucket's circular
- * list: the sampling loop starts at the head, so older entries are looked
- * at first. */
-SYSHEAP_HOT void list_add(struct z_heap *h, chunkid_t c, chunksz_t size)
+/* Make chunk c a free chunk of `size` units, its right neighbour's
+ * back-link included (I2), and file it at the tail of its bucket's
+ * circular list: the sampling loop starts at the head, so older entries
+ * are looked at first. Writing the header here, in the one shared copy,
+ * keeps both header formats' stores out of every caller. */
+SYSHEAP_HOT void file_free(struct z_heap *h, chunkid_t c, chunksz_t size)
 {
 	uint32_t b = bucket_index(size);
 	chunkid_t head = h->buckets[b];
 
+	chunk_resize(h, c, size, false);
 	if (head == 0u) {
 		h->avail_buckets |= 1u << b;
 		h->buckets[b] = c;
@@ -68,14 +71,17 @@ SYSHEAP_HOT void list_remove(struct z_heap *h, chunkid_t c, uint32_t b)
 	list_unlink(h, c, b);
 }
 
-void z_sysheap_free_list_add(struct z_heap *h, chunkid_t c)
+void z_sysheap_file_free(struct z_heap *h, chunkid_t c, chunksz_t size)
 {
-	list_add(h, c, chunk_size(h, c));
+	file_free(h, c, size);
 }
 
-void z_sysheap_free_list_remove(struct z_heap *h, chunkid_t c)
+chunksz_t z_sysheap_absorb_right(struct z_heap *h, chunkid_t c, chunksz_t size,
+				 chunksz_t right_size)
 {
-	list_remove(h, c, bucket_index(chunk_size(h, c)));
+	list_remove(h, c + size, bucket_index(right_size));
+	chunk_resize(h, c, size + right_size, true);
+	return size + right_size;
 }
 
 void z_sysheap_account_alloc(struct z_heap *h, chunksz_t size)
@@ -148,8 +154,7 @@ SYSHEAP_INLINE void merge_taken(struct z_heap *h, chunkid_t c, chunksz_t size, c
 		block_retire_header(h, c);
 		c = left;
 	}
-	chunk_resize(h, c, merged, false);
-	list_add(h, c, merged);
+	file_free(h, c, merged);
 }
 
 /* Make the viewed block free, merged with whichever neighbours are free
@@ -173,7 +178,7 @@ SYSHEAP_INLINE void merge_view(struct z_heap *h, const struct block_view *view)
 }
 
 /* Free and merge used chunk c of `size` units: the colder callers (split
- * remainders, realloc, aligned leftovers) share this one copy of
+ * remainders and the blocks realloc moved) share this one copy of
  * merge_view(); the checked free (z_sysheap_check_block()) keeps its own,
  * fed from the headers it read. Their neighbours are trusted: the block
  * was checked on the way in. */
@@ -185,24 +190,20 @@ __attribute__((noinline)) static void merge_and_file(struct z_heap *h, chunkid_t
 	merge_view(h, &v);
 }
 
-void z_sysheap_free_chunk(struct z_heap *h, chunkid_t c)
+/* Cut used chunk c of `size` units down to `keep` units when what is
+ * left over makes a chunk of its own, and give that back to the heap
+ * straight away. Returns c's size now. */
+chunksz_t z_sysheap_split_tail(struct z_heap *h, chunkid_t c, chunksz_t size, chunksz_t keep)
 {
-	merge_and_file(h, c, chunk_size(h, c));
-}
-
-/* Cut a used chunk down to `keep` units when what is left over makes a
- * chunk of its own, and give that back to the heap straight away. */
-void z_sysheap_split_tail(struct z_heap *h, chunkid_t c, chunksz_t keep)
-{
-	chunksz_t size = chunk_size(h, c);
-
-	if (size - keep >= min_chunk_size(h)) {
-		chunkid_t rest = c + keep;
-
-		chunk_resize(h, c, keep, true);
-		chunk_resize(h, rest, size - keep, true);
-		merge_and_file(h, rest, size - keep);
+	if (size - keep < min_chunk_size(h)) {
+		return size;
 	}
+	chunkid_t rest = c + keep;
+
+	chunk_resize(h, c, keep, true);
+	chunk_resize(h, rest, size - keep, true);
+	merge_and_file(h, rest, size - keep);
+	return keep;
 }
 
 /*
@@ -356,8 +357,7 @@ again:;
 	if (rest >= min_chunk_size(h)) {
 		/* c was free, so both its neighbours are used: the rest is filed
 		 * as it is, with nothing to merge. */
-		chunk_resize(h, c + size, rest, false);
-		list_add(h, c + size, rest);
+		file_free(h, c + size, rest);
 		have = size;
 	}
 	chunk_resize(h, c, have, true);
@@ -495,7 +495,7 @@ SYSHEAP_INLINE chunkid_t check_block(struct sys_heap *heap, struct z_heap *h, vo
 	if (left_size == NEIGHBOUR_DAMAGED) {
 		/* Leave the lists as they were: file a right neighbour taken off. */
 		if (release && right_size != 0u && right_size != NEIGHBOUR_DAMAGED) {
-			list_add(h, v.right, right_size);
+			file_free(h, v.right, right_size);
 		}
 		return z_sysheap_report(heap, mem, SYS_HEAP_ERR_CORRUPT_HEADER, caller);
 	}

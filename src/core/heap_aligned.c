@@ -69,7 +69,7 @@ static void *aligned_alloc_from(struct sys_heap *heap, size_t align, size_t byte
 		if (c0 == 0u) {
 			return NULL;
 		}
-		chunk_set_used(h, c0, true);
+		chunksz_t size0 = chunk_size(h, c0);
 		uintptr_t start = (uintptr_t)chunk_mem(h, c0);
 		uintptr_t mem = (start + align - 1u) & ~(uintptr_t)(align - 1u);
 
@@ -78,14 +78,17 @@ static void *aligned_alloc_from(struct sys_heap *heap, size_t align, size_t byte
 		}
 		chunkid_t c = mem_to_chunk(h, (void *)mem);
 
+		/* c0 was free, so the chunk on its left is in use: the head cut
+		 * off is filed as it is, with nothing to merge. */
 		if (c != c0) {
-			chunk_resize(h, c, chunk_size(h, c0) - (c - c0), true);
-			chunk_resize(h, c0, c - c0, true);
-			z_sysheap_free_chunk(h, c0);
+			z_sysheap_file_free(h, c0, c - c0);
 		}
-		z_sysheap_split_tail(h, c, bytes_to_chunksz(h, bytes));
+		chunksz_t size = size0 - (c - c0);
 
-		void *block = block_hand_out(heap, h, c, chunk_size(h, c), bytes, caller, NULL);
+		chunk_resize(h, c, size, true);
+		size = z_sysheap_split_tail(h, c, size, bytes_to_chunksz(h, bytes));
+
+		void *block = block_hand_out(heap, h, c, size, bytes, caller, NULL);
 
 		if (!HARDENING_POISON || block != NULL) {
 			return block;
@@ -107,16 +110,17 @@ static bool resize_in_place(struct sys_heap *heap, chunkid_t c, size_t bytes, vo
 	struct z_heap *h = heap->heap;
 	chunksz_t size = bytes_to_chunksz(h, bytes);
 	chunksz_t have = chunk_size(h, c);
-	chunkid_t right = c + have;
+	chunksz_t grown = have;
 
 	if (size > have) {
 		/* Memory written while free is not taken in; the block moves. */
-		if (chunk_used(h, right) || size - have > chunk_size(h, right) ||
-		    !block_free_memory_clean(h, right)) {
+		uint32_t right_word = chunk_field(h, c + have, FIELD_SIZE_AND_USED);
+
+		if (word_used(right_word) || size - have > word_size(right_word) ||
+		    !block_free_memory_clean(h, c + have)) {
 			return false;
 		}
-		z_sysheap_free_list_remove(h, right);
-		chunk_resize(h, c, have + chunk_size(h, right), true);
+		grown = z_sysheap_absorb_right(h, c, have, word_size(right_word));
 	} else {
 		block_retire_tail(h, c, size);
 	}
@@ -124,8 +128,7 @@ static bool resize_in_place(struct sys_heap *heap, chunkid_t c, size_t bytes, vo
 	uint32_t owner = z_sysheap_owner_release(h, c);
 #endif
 	z_sysheap_account_free(h, have);
-	z_sysheap_split_tail(h, c, size);
-	z_sysheap_account_alloc(h, chunk_size(h, c));
+	z_sysheap_account_alloc(h, z_sysheap_split_tail(h, c, grown, size));
 #if SYS_HEAP_OWNERS
 	z_sysheap_owner_charge(h, c, owner);
 #endif
