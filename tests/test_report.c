@@ -228,7 +228,6 @@ static void test_report_text(void)
 	CHECK(sys_heap_validate(&heap));
 }
 
-/* Who allocated a block: the caller when tracing is on, else NULL. */
 static unsigned hook_calls;
 
 static void count_hook(struct sys_heap *h, void *mem, enum sys_heap_error error, void *caller)
@@ -240,6 +239,7 @@ static void count_hook(struct sys_heap *h, void *mem, enum sys_heap_error error,
 	hook_calls++;
 }
 
+/* Who allocated a block: the caller when tracing is on, else NULL. */
 static void test_callers(void)
 {
 	sys_heap_init(&heap, guarded_region(3u, TEST_HEAP_BYTES), TEST_HEAP_BYTES);
