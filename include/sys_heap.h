@@ -606,11 +606,16 @@ void *sys_heap_alloc_at(struct sys_heap *heap, size_t bytes, const struct sys_he
 /**
  * Return address of the call that allocated a live block; NULL when
  * tracing is off, or for NULL and for pointers that are not live blocks.
- * O(1).
+ * A query, not a use: a pointer that is not a live block (freed already,
+ * foreign, inside a block) is answered NULL without calling the error
+ * hook, at every hardening level. Only a SYS_HEAP_DEFINE() heap that was
+ * never formatted is reported (::SYS_HEAP_ERR_UNFORMATTED), as by every
+ * call. O(1); not thread-safe against frees of `mem`.
  */
 void *sys_heap_get_caller(struct sys_heap *heap, void *mem);
 
-/** The site recorded by SYS_HEAP_ALLOC_HERE() for a live block, or NULL. */
+/** The site recorded by SYS_HEAP_ALLOC_HERE() for a live block, or NULL;
+ *  quiet like sys_heap_get_caller(). O(1). */
 const struct sys_heap_site *sys_heap_get_site(struct sys_heap *heap, void *mem);
 
 /**

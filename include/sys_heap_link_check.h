@@ -40,20 +40,16 @@
 #define Z_SYS_HEAP_LC_HARDENING "2"
 #elif SYS_HEAP_HARDENING == 3
 #define Z_SYS_HEAP_LC_HARDENING "3"
-#elif SYS_HEAP_HARDENING == 4
+#else /* 4: sys_heap_config.h refuses any other value */
 #define Z_SYS_HEAP_LC_HARDENING "4"
-#else
-#error "SYS_HEAP_HARDENING must be 0 to 4 (sys_heap_config.h)"
 #endif
 
 #if SYS_HEAP_HEADER_FORMAT == SYS_HEAP_HEADER_AUTO
 #define Z_SYS_HEAP_LC_HEADER "0"
 #elif SYS_HEAP_HEADER_FORMAT == SYS_HEAP_HEADER_SMALL
 #define Z_SYS_HEAP_LC_HEADER "1"
-#elif SYS_HEAP_HEADER_FORMAT == SYS_HEAP_HEADER_BIG
+#else /* BIG: sys_heap_config.h refuses any other value */
 #define Z_SYS_HEAP_LC_HEADER "2"
-#else
-#error "SYS_HEAP_HEADER_FORMAT must be AUTO, SMALL or BIG (sys_heap_config.h)"
 #endif
 
 #if SYS_HEAP_STATS
@@ -92,13 +88,24 @@
 #define Z_SYS_HEAP_LC_OWNERS ""
 #endif
 
+/* The enum size is part of the ABI (sys_heap_listener.h's event struct
+ * holds an enum; the hooks take them): arm-none-eabi-gcc makes enums as
+ * small as their values by default, and a firmware built with
+ * -fno-short-enums against an archive built without would only draw a
+ * linker warning. Named only when it differs from that default. */
+#if defined(__ARM_SIZEOF_MINIMAL_ENUM) && __ARM_SIZEOF_MINIMAL_ENUM != 1
+#define Z_SYS_HEAP_LC_ENUMS " __ARM_SIZEOF_MINIMAL_ENUM=4"
+#else
+#define Z_SYS_HEAP_LC_ENUMS ""
+#endif
+
 /* The options that change the sizing macros or struct layouts. The others
  * (SYS_HEAP_ALLOC_LOOPS, ...) only tune code inside the library. */
 #define Z_SYS_HEAP_OPTIONS_SYMBOL                                                   \
 	"libsysheap built with SYS_HEAP_HARDENING=" Z_SYS_HEAP_LC_HARDENING            \
 	" SYS_HEAP_HEADER_FORMAT=" Z_SYS_HEAP_LC_HEADER " SYS_HEAP_STATS=" Z_SYS_HEAP_LC_STATS \
 	" SYS_HEAP_TRACE_CALLERS=" Z_SYS_HEAP_LC_TRACE " SYS_HEAP_LISTENERS=" Z_SYS_HEAP_LC_LISTENERS   \
-	Z_SYS_HEAP_LC_WATERMARKS Z_SYS_HEAP_LC_OOM Z_SYS_HEAP_LC_OWNERS
+	Z_SYS_HEAP_LC_WATERMARKS Z_SYS_HEAP_LC_OOM Z_SYS_HEAP_LC_OWNERS Z_SYS_HEAP_LC_ENUMS
 
 /* Symbols with spaces are quoted in the assembler. */
 #define Z_SYS_HEAP_LINK_SECTION \

@@ -111,8 +111,16 @@ test-install:
 		echo "test-install: a program built with SYS_HEAP_HARDENING=$$other linked against the other archive"; exit 1; fi; \
 	grep -q "undefined reference to .libsysheap built with SYS_HEAP_HARDENING=$$other " $(BUILD)/install-test/mismatch.log || \
 		{ cat $(BUILD)/install-test/mismatch.log; echo "test-install: the option mismatch failed without naming the option"; exit 1; }; \
-	$(TARGET_CC) $(call target_flags,cortex-m4) -I$$root/include/libsysheap -c \
-		$(BUILD)/install-test/use.c -o $(BUILD)/install-test/use-m4.o; \
+	$(TARGET_CC) $(call target_flags,cortex-m4) -I$$root/include/libsysheap \
+		$(BUILD)/install-test/use.c $$root/lib/libsysheap/cortex-m4/libsysheap.a \
+		--specs=nosys.specs -o $(BUILD)/install-test/use-m4.elf; \
+	if $(TARGET_CC) $(call target_flags,cortex-m4) -fno-short-enums -I$$root/include/libsysheap \
+		$(BUILD)/install-test/use.c $$root/lib/libsysheap/cortex-m4/libsysheap.a \
+		--specs=nosys.specs -o $(BUILD)/install-test/use-m4-enums.elf \
+		>$(BUILD)/install-test/enums.log 2>&1; then \
+		echo "test-install: a firmware built with -fno-short-enums linked against the short-enum archive"; exit 1; fi; \
+	grep -q "undefined reference to .libsysheap built with .* __ARM_SIZEOF_MINIMAL_ENUM=4" $(BUILD)/install-test/enums.log || \
+		{ cat $(BUILD)/install-test/enums.log; echo "test-install: the enum size mismatch failed without naming it"; exit 1; }; \
 	$(HOST_CC) -std=c11 $(WARN) -I$$root/include/libsysheap -c tests/zephyr/compile_test.c \
 		-o $(BUILD)/install-test/zephyr.o; \
-	echo "test-install: 4 passed, 0 failed (the last: Zephyr's header names, installed)"
+	echo "test-install: 5 passed, 0 failed (the last: Zephyr's header names, installed)"

@@ -228,6 +228,17 @@ static void test_report_text(void)
 	CHECK(sys_heap_validate(&heap));
 }
 
+static unsigned hook_calls;
+
+static void count_hook(struct sys_heap *h, void *mem, enum sys_heap_error error, void *caller)
+{
+	(void)h;
+	(void)mem;
+	(void)error;
+	(void)caller;
+	hook_calls++;
+}
+
 /* Who allocated a block: the caller when tracing is on, else NULL. */
 static void test_callers(void)
 {
@@ -258,9 +269,17 @@ static void test_callers(void)
 	CHECK(sys_heap_get_caller(&heap, NULL) == NULL);
 	CHECK(sys_heap_get_site(&heap, NULL) == NULL);
 	sys_heap_free(&heap, p);
-	/* A freed block is not live: no caller. */
+	/* A freed block is not live: no caller. The queries are quiet about
+	 * it, and about pointers into a block or outside the heap: asking is
+	 * not a misuse, and the default hook halts on a target. */
+	sys_heap_set_error_hook(&heap, count_hook);
+	hook_calls = 0u;
 	CHECK(sys_heap_get_caller(&heap, p) == NULL);
 	CHECK(sys_heap_get_site(&heap, p) == NULL);
+	CHECK(sys_heap_get_caller(&heap, (uint8_t *)q + 8) == NULL);
+	CHECK(sys_heap_get_caller(&heap, &hook_calls) == NULL);
+	CHECK(hook_calls == 0u);
+	sys_heap_set_error_hook(&heap, NULL);
 	sys_heap_free(&heap, q);
 }
 

@@ -6,14 +6,26 @@
 #include "text.h"
 
 #if SYS_HEAP_TRACE_CALLERS
+/* The prefix of the live block at `mem`, or NULL. Quiet: asking who
+ * allocated a pointer is a query, not a use of it, so a pointer that is
+ * not a live block (one freed already, say, while chasing a bug) is
+ * answered NULL without a report, at every hardening level. Only an
+ * unformatted heap is reported, as every call on one is. */
 static const struct block_prefix *traced_prefix(struct sys_heap *heap, void *mem)
 {
+	struct z_heap *h = (heap != NULL) ? heap->heap : NULL;
+	struct block_view v = { 0 }; /* see check_block(): GCC cannot tell it is filled */
+
 	if (mem == NULL) {
 		return NULL;
 	}
-	chunkid_t c = z_sysheap_live_chunk(heap, mem, __builtin_return_address(0));
-
-	return (c != 0u) ? (const struct block_prefix *)chunk_mem(heap->heap, c) - 1 : NULL;
+	if (h == NULL) {
+		return z_sysheap_unformatted(heap, mem);
+	}
+	if (view_checked(h, mem, &v) != (enum sys_heap_error)0) {
+		return NULL;
+	}
+	return (const struct block_prefix *)chunk_mem(h, v.c) - 1;
 }
 #endif
 

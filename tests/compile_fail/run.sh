@@ -1,6 +1,6 @@
 #!/bin/sh
-# SYS_HEAP_DEFINE refuses bad arguments at compile time with a clear
-# message. Each tests/compile_fail/*.c names, on its first line, the message
+# SYS_HEAP_DEFINE refuses bad arguments, and include/sys_heap_config.h
+# bad option values, at compile time with a clear message. Each tests/compile_fail/*.c names, on its first line, the message
 # its compile must fail with, or "compiles" for the control.
 # usage: run.sh "CC FLAGS..."
 set -u
