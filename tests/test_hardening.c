@@ -346,6 +346,24 @@ static void set_field(uint8_t *mem, unsigned f, uint32_t value)
 	}
 }
 
+/* Field f of the chunk whose memory is `mem`, as set_field() writes it. */
+static uint32_t get_field(const uint8_t *mem, unsigned f)
+{
+	size_t width = header_bytes() / 2u;
+	const uint8_t *at = mem - header_bytes() + f * width;
+
+	if (width == 2u) {
+		uint16_t v;
+
+		memcpy(&v, at, sizeof(v));
+		return v;
+	}
+	uint32_t v;
+
+	memcpy(&v, at, sizeof(v));
+	return v;
+}
+
 /* A fresh heap with five 24-byte blocks: a, b, a pin, `listed`, an end
  * pin, so that b and listed share a bucket and freeing `listed` leaves it
  * alone there, with used chunks on both sides. */
@@ -407,6 +425,46 @@ static void test_forged_free_neighbour(void)
 }
 
 /*
+ * A free neighbour whose size an overflow changed, its free bit clear and
+ * its links intact: grown by a granule it stays in its bucket and passes
+ * the safe unlink, so only the header checks keep free from merging the
+ * wrong size. On the left, the size no longer matches the freed block's
+ * left size; on the right, the chunk it names ends inside the next block,
+ * which does not link back. Both must be reported, nothing merged.
+ */
+static void test_damaged_neighbour_size(void)
+{
+	for (int right = 0; right <= 1; right++) {
+		uint8_t *a, *b, *listed;
+
+		if (!five_blocks(&a, &b, &listed)) {
+			return;
+		}
+		uint8_t *damaged = right ? b : a;
+		uint8_t *freed = right ? a : b;
+		uint8_t saved[16];
+
+		sys_heap_free(&heap, damaged);
+		memcpy(saved, damaged - header_bytes(), sizeof(saved));
+		uint32_t word = get_field(damaged, 0u);
+		uint32_t grown = (word >> 1) + (header_bytes() == 8u && sizeof(void *) > 4u ? 2u : 1u);
+
+		CHECK((word & 1u) == 0u && (grown >> 2) == ((word >> 1) >> 2)); /* same bucket */
+		set_field(damaged, 0u, grown << 1);
+		struct sys_memory_stats before = heap_stats(&heap);
+
+		reset_log();
+		sys_heap_free(&heap, freed);
+		CHECK(reported_once(freed, CORRUPT));
+		memcpy(damaged - header_bytes(), saved, sizeof(saved));
+		CHECK(sys_heap_validate(&heap));
+		struct sys_memory_stats after = heap_stats(&heap);
+
+		CHECK_STATS_EQUAL(&after, &before);
+	}
+}
+
+/*
  * A used block whose header an overflow made read as free, linked into a
  * real bucket list with its prev link pointing at chunk 0. On big heaps
  * chunk 0's next field is avail_buckets; when that happens to equal the
@@ -460,6 +518,11 @@ static void test_forged_free_neighbour(void)
 static void test_forged_link_to_chunk0(void)
 {
 	harness_skip("forged link to chunk 0: the test writes the natural layout");
+}
+
+static void test_damaged_neighbour_size(void)
+{
+	harness_skip("damaged neighbour size: the test writes the natural layout");
 }
 #endif
 
@@ -523,6 +586,7 @@ void test_hardening(void)
 	test_overflow();
 	test_forged_free_neighbour();
 	test_forged_link_to_chunk0();
+	test_damaged_neighbour_size();
 	test_write_after_free_not_oom();
 }
 
