@@ -425,6 +425,47 @@ static void test_forged_free_neighbour(void)
 }
 
 /*
+ * A used block whose header an overflow made read as free, linked to the
+ * real free chunk of its bucket by both links, where that chunk links
+ * back by one of them only: the other back-link check alone must find
+ * it. Freeing its left neighbour must report it and change nothing.
+ */
+static void test_forged_half_links(void)
+{
+	for (unsigned back = 2u; back <= 3u; back++) {
+		uint8_t *a, *b, *listed;
+
+		if (!five_blocks(&a, &b, &listed)) {
+			return;
+		}
+		sys_heap_free(&heap, listed); /* alone in b's bucket: linked to itself */
+		uint32_t self = (uint32_t)(((uintptr_t)b - header_bytes() - (uintptr_t)heap.heap) / 8u);
+		uint32_t other =
+			(uint32_t)(((uintptr_t)listed - header_bytes() - (uintptr_t)heap.heap) / 8u);
+		uint8_t saved_b[16];
+		uint8_t saved_listed[16];
+
+		memcpy(saved_b, b - header_bytes(), sizeof(saved_b));
+		memcpy(saved_listed, listed - header_bytes(), sizeof(saved_listed));
+		b[-(ptrdiff_t)header_bytes()] &= (uint8_t)~1u; /* the used bit */
+		set_field(b, 2u, other);
+		set_field(b, 3u, other);
+		set_field(listed, back, self); /* prev (2) or next (3) links back */
+		struct sys_memory_stats before = heap_stats(&heap);
+
+		reset_log();
+		sys_heap_free(&heap, a);
+		CHECK(reported_once(a, CORRUPT));
+		memcpy(b - header_bytes(), saved_b, sizeof(saved_b));
+		memcpy(listed - header_bytes(), saved_listed, sizeof(saved_listed));
+		CHECK(sys_heap_validate(&heap));
+		struct sys_memory_stats after = heap_stats(&heap);
+
+		CHECK_STATS_EQUAL(&after, &before);
+	}
+}
+
+/*
  * A free neighbour whose size an overflow changed, its free bit clear and
  * its links intact: grown by a granule it stays in its bucket and passes
  * the safe unlink, so only the header checks keep free from merging the
@@ -524,6 +565,11 @@ static void test_damaged_neighbour_size(void)
 {
 	harness_skip("damaged neighbour size: the test writes the natural layout");
 }
+
+static void test_forged_half_links(void)
+{
+	harness_skip("forged half links: the test writes the natural layout");
+}
 #endif
 
 #if SYS_HEAP_HARDENING >= 3
@@ -587,6 +633,7 @@ void test_hardening(void)
 	test_forged_free_neighbour();
 	test_forged_link_to_chunk0();
 	test_damaged_neighbour_size();
+	test_forged_half_links();
 	test_write_after_free_not_oom();
 }
 
