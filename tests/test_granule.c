@@ -339,6 +339,18 @@ static void test_bad_granules(void)
 	CHECK(!sys_heap_init_with(&heap, region, SYS_HEAP_MIN_BYTES, &options));
 	CHECK(sys_heap_alloc(&heap, 1u) == NULL);
 	CHECK(guards_intact(region, TEST_HEAP_BYTES));
+
+	/* A region shorter than the skip up to its first page: the layout's
+	 * arithmetic must refuse it, not wrap into a huge heap written past
+	 * the region (at most offsets the skip is more than 200 bytes). */
+	struct sys_heap_options page = { .granule = 4096u };
+
+	for (size_t offset = 0u; offset < 4096u; offset += 256u) {
+		uint8_t *short_region = guarded_region(offset, 200u);
+
+		CHECK(!sys_heap_init_with(&heap, short_region, 200u, &page));
+		CHECK(guards_intact(short_region, 200u));
+	}
 }
 
 void test_granule(void)

@@ -237,6 +237,12 @@ static void test_too_small(void)
 	check_unformatted(&heap);
 	CHECK(!sys_heap_init_with(&heap, (void *)(UINTPTR_MAX - 15u), 16u, NULL));
 	check_unformatted(&heap);
+	/* The same with a length that would reach past the top: the region
+	 * is clipped at the end of the address space before the layout is
+	 * worked out, so what is left is too small, and nothing is written
+	 * (unclipped, the heap would be formatted there). */
+	CHECK(!sys_heap_init_with(&heap, (void *)(UINTPTR_MAX - 63u), 4096u, NULL));
+	check_unformatted(&heap);
 
 	/* A NULL region is never formatted. */
 
