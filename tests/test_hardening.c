@@ -364,12 +364,12 @@ static uint32_t get_field(const uint8_t *mem, unsigned f)
 	return v;
 }
 
-/* A fresh heap with five 24-byte blocks: a, b, a pin, `listed`, an end
+/* A fresh heap of `bytes` with five 24-byte blocks: a, b, a pin, `listed`, an end
  * pin, so that b and listed share a bucket and freeing `listed` leaves it
  * alone there, with used chunks on both sides. */
-static bool five_blocks(uint8_t **a, uint8_t **b, uint8_t **listed)
+static bool five_blocks(size_t bytes, uint8_t **a, uint8_t **b, uint8_t **listed)
 {
-	sys_heap_init(&heap, guarded_region(0u, TEST_HEAP_BYTES), TEST_HEAP_BYTES);
+	sys_heap_init(&heap, guarded_region(0u, bytes), bytes);
 	sys_heap_set_error_hook(&heap, record_hook);
 	*a = sys_heap_alloc(&heap, 24u);
 	*b = sys_heap_alloc(&heap, 24u);
@@ -395,7 +395,7 @@ static void test_forged_free_neighbour(void)
 	for (size_t k = 0u; k < sizeof(forged_prev) / sizeof(forged_prev[0]); k++) {
 		uint8_t *a, *b, *listed;
 
-		if (!five_blocks(&a, &b, &listed)) {
+		if (!five_blocks(TEST_HEAP_BYTES, &a, &b, &listed)) {
 			return;
 		}
 		sys_heap_free(&heap, listed); /* the real entry of b's bucket */
@@ -435,7 +435,7 @@ static void test_forged_half_links(void)
 	for (unsigned back = 2u; back <= 3u; back++) {
 		uint8_t *a, *b, *listed;
 
-		if (!five_blocks(&a, &b, &listed)) {
+		if (!five_blocks(TEST_HEAP_BYTES, &a, &b, &listed)) {
 			return;
 		}
 		sys_heap_free(&heap, listed); /* alone in b's bucket: linked to itself */
@@ -466,6 +466,60 @@ static void test_forged_half_links(void)
 }
 
 /*
+ * Links and a size that point past the end marker. The bounds checks
+ * refuse them before anything is read there: with the heap at the end of
+ * the test arena, such a read would leave the arena, which the ASan build
+ * of this suite (make test-asan) reports. Cases: a forged free chunk
+ * whose next link, or whose prev link (its next links back properly),
+ * points past the heap; a real free right neighbour whose size does.
+ */
+static void test_forged_past_end(void)
+{
+	size_t bytes = guarded_region_max(0u);
+
+	for (int kind = 0; kind < 3; kind++) {
+		uint8_t *a, *b, *listed;
+
+		if (!five_blocks(bytes, &a, &b, &listed)) {
+			return;
+		}
+		sys_heap_free(&heap, listed); /* alone in b's bucket: linked to itself */
+		uint32_t self = (uint32_t)(((uintptr_t)b - header_bytes() - (uintptr_t)heap.heap) / 8u);
+		uint32_t past = heap.heap->end_chunk + TEST_GUARD_BYTES / 8u + 2u;
+		uint8_t saved_b[16];
+		uint8_t saved_listed[16];
+
+		if (kind == 2) {
+			sys_heap_free(&heap, b); /* a real free chunk, its size too big */
+		}
+		memcpy(saved_b, b - header_bytes(), sizeof(saved_b));
+		memcpy(saved_listed, listed - header_bytes(), sizeof(saved_listed));
+		if (kind == 2) {
+			set_field(b, 0u, (past - self) << 1);
+		} else {
+			uint32_t other = (uint32_t)(((uintptr_t)listed - header_bytes() -
+						     (uintptr_t)heap.heap) / 8u);
+
+			b[-(ptrdiff_t)header_bytes()] &= (uint8_t)~1u; /* the used bit */
+			set_field(b, 2u, kind == 0 ? self : past);
+			set_field(b, 3u, kind == 0 ? past : other);
+			set_field(listed, 2u, self); /* the next link links back */
+		}
+		struct sys_memory_stats before = heap_stats(&heap);
+
+		reset_log();
+		sys_heap_free(&heap, a);
+		CHECK(reported_once(a, CORRUPT));
+		memcpy(b - header_bytes(), saved_b, sizeof(saved_b));
+		memcpy(listed - header_bytes(), saved_listed, sizeof(saved_listed));
+		CHECK(sys_heap_validate(&heap));
+		struct sys_memory_stats after = heap_stats(&heap);
+
+		CHECK_STATS_EQUAL(&after, &before);
+	}
+}
+
+/*
  * A free neighbour whose size an overflow changed, its free bit clear and
  * its links intact: grown by a granule it stays in its bucket and passes
  * the safe unlink, so only the header checks keep free from merging the
@@ -478,7 +532,7 @@ static void test_damaged_neighbour_size(void)
 	for (int right = 0; right <= 1; right++) {
 		uint8_t *a, *b, *listed;
 
-		if (!five_blocks(&a, &b, &listed)) {
+		if (!five_blocks(TEST_HEAP_BYTES, &a, &b, &listed)) {
 			return;
 		}
 		uint8_t *damaged = right ? b : a;
@@ -517,7 +571,7 @@ static void test_forged_link_to_chunk0(void)
 {
 	uint8_t *a, *b, *listed;
 
-	if (!five_blocks(&a, &b, &listed)) {
+	if (!five_blocks(TEST_HEAP_BYTES, &a, &b, &listed)) {
 		return;
 	}
 	sys_heap_free(&heap, listed); /* alone in b's bucket: linked to itself */
@@ -569,6 +623,11 @@ static void test_damaged_neighbour_size(void)
 static void test_forged_half_links(void)
 {
 	harness_skip("forged half links: the test writes the natural layout");
+}
+
+static void test_forged_past_end(void)
+{
+	harness_skip("forged links past the end: the test writes the natural layout");
 }
 #endif
 
@@ -634,6 +693,7 @@ void test_hardening(void)
 	test_forged_link_to_chunk0();
 	test_damaged_neighbour_size();
 	test_forged_half_links();
+	test_forged_past_end();
 	test_write_after_free_not_oom();
 }
 
