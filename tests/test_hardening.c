@@ -424,6 +424,45 @@ static void test_forged_free_neighbour(void)
 	}
 }
 
+/* The chunk id of the block whose memory is `mem`. */
+static uint32_t chunk_id_of(const uint8_t *mem)
+{
+	return (uint32_t)(((uintptr_t)mem - header_bytes() - (uintptr_t)heap.heap) / 8u);
+}
+
+/* The header and links of up to two chunks, kept while a test forges them. */
+struct forged {
+	uint8_t *mem[2];
+	uint8_t saved[2][16];
+};
+
+static void forge_begin(struct forged *f, uint8_t *first, uint8_t *second)
+{
+	f->mem[0] = first;
+	f->mem[1] = second;
+	for (unsigned i = 0u; i < 2u; i++) {
+		memcpy(f->saved[i], f->mem[i] - header_bytes(), sizeof(f->saved[i]));
+	}
+}
+
+/* Free `freed` next to the forged chunks: one CORRUPT report, and with
+ * the saved bytes put back, a valid heap whose stats did not move. */
+static void forge_expect_refused(struct forged *f, uint8_t *freed)
+{
+	struct sys_memory_stats before = heap_stats(&heap);
+
+	reset_log();
+	sys_heap_free(&heap, freed);
+	CHECK(reported_once(freed, CORRUPT));
+	for (unsigned i = 0u; i < 2u; i++) {
+		memcpy(f->mem[i] - header_bytes(), f->saved[i], sizeof(f->saved[i]));
+	}
+	CHECK(sys_heap_validate(&heap));
+	struct sys_memory_stats after = heap_stats(&heap);
+
+	CHECK_STATS_EQUAL(&after, &before);
+}
+
 /*
  * A used block whose header an overflow made read as free, linked to the
  * real free chunk of its bucket by both links, where that chunk links
@@ -434,34 +473,18 @@ static void test_forged_half_links(void)
 {
 	for (unsigned back = 2u; back <= 3u; back++) {
 		uint8_t *a, *b, *listed;
+		struct forged f;
 
 		if (!five_blocks(TEST_HEAP_BYTES, &a, &b, &listed)) {
 			return;
 		}
 		sys_heap_free(&heap, listed); /* alone in b's bucket: linked to itself */
-		uint32_t self = (uint32_t)(((uintptr_t)b - header_bytes() - (uintptr_t)heap.heap) / 8u);
-		uint32_t other =
-			(uint32_t)(((uintptr_t)listed - header_bytes() - (uintptr_t)heap.heap) / 8u);
-		uint8_t saved_b[16];
-		uint8_t saved_listed[16];
-
-		memcpy(saved_b, b - header_bytes(), sizeof(saved_b));
-		memcpy(saved_listed, listed - header_bytes(), sizeof(saved_listed));
+		forge_begin(&f, b, listed);
 		b[-(ptrdiff_t)header_bytes()] &= (uint8_t)~1u; /* the used bit */
-		set_field(b, 2u, other);
-		set_field(b, 3u, other);
-		set_field(listed, back, self); /* prev (2) or next (3) links back */
-		struct sys_memory_stats before = heap_stats(&heap);
-
-		reset_log();
-		sys_heap_free(&heap, a);
-		CHECK(reported_once(a, CORRUPT));
-		memcpy(b - header_bytes(), saved_b, sizeof(saved_b));
-		memcpy(listed - header_bytes(), saved_listed, sizeof(saved_listed));
-		CHECK(sys_heap_validate(&heap));
-		struct sys_memory_stats after = heap_stats(&heap);
-
-		CHECK_STATS_EQUAL(&after, &before);
+		set_field(b, 2u, chunk_id_of(listed));
+		set_field(b, 3u, chunk_id_of(listed));
+		set_field(listed, back, chunk_id_of(b)); /* prev (2) or next (3) links back */
+		forge_expect_refused(&f, a);
 	}
 }
 
@@ -479,43 +502,27 @@ static void test_forged_past_end(void)
 
 	for (int kind = 0; kind < 3; kind++) {
 		uint8_t *a, *b, *listed;
+		struct forged f;
 
 		if (!five_blocks(bytes, &a, &b, &listed)) {
 			return;
 		}
 		sys_heap_free(&heap, listed); /* alone in b's bucket: linked to itself */
-		uint32_t self = (uint32_t)(((uintptr_t)b - header_bytes() - (uintptr_t)heap.heap) / 8u);
-		uint32_t past = heap.heap->end_chunk + TEST_GUARD_BYTES / 8u + 2u;
-		uint8_t saved_b[16];
-		uint8_t saved_listed[16];
-
 		if (kind == 2) {
 			sys_heap_free(&heap, b); /* a real free chunk, its size too big */
 		}
-		memcpy(saved_b, b - header_bytes(), sizeof(saved_b));
-		memcpy(saved_listed, listed - header_bytes(), sizeof(saved_listed));
+		uint32_t past = heap.heap->end_chunk + TEST_GUARD_BYTES / 8u + 2u;
+
+		forge_begin(&f, b, listed);
 		if (kind == 2) {
-			set_field(b, 0u, (past - self) << 1);
+			set_field(b, 0u, (past - chunk_id_of(b)) << 1);
 		} else {
-			uint32_t other = (uint32_t)(((uintptr_t)listed - header_bytes() -
-						     (uintptr_t)heap.heap) / 8u);
-
 			b[-(ptrdiff_t)header_bytes()] &= (uint8_t)~1u; /* the used bit */
-			set_field(b, 2u, kind == 0 ? self : past);
-			set_field(b, 3u, kind == 0 ? past : other);
-			set_field(listed, 2u, self); /* the next link links back */
+			set_field(b, 2u, kind == 0 ? chunk_id_of(b) : past);
+			set_field(b, 3u, kind == 0 ? past : chunk_id_of(listed));
+			set_field(listed, 2u, chunk_id_of(b)); /* the next link links back */
 		}
-		struct sys_memory_stats before = heap_stats(&heap);
-
-		reset_log();
-		sys_heap_free(&heap, a);
-		CHECK(reported_once(a, CORRUPT));
-		memcpy(b - header_bytes(), saved_b, sizeof(saved_b));
-		memcpy(listed - header_bytes(), saved_listed, sizeof(saved_listed));
-		CHECK(sys_heap_validate(&heap));
-		struct sys_memory_stats after = heap_stats(&heap);
-
-		CHECK_STATS_EQUAL(&after, &before);
+		forge_expect_refused(&f, a);
 	}
 }
 
@@ -531,31 +538,21 @@ static void test_damaged_neighbour_size(void)
 {
 	for (int right = 0; right <= 1; right++) {
 		uint8_t *a, *b, *listed;
+		struct forged f;
 
 		if (!five_blocks(TEST_HEAP_BYTES, &a, &b, &listed)) {
 			return;
 		}
 		uint8_t *damaged = right ? b : a;
-		uint8_t *freed = right ? a : b;
-		uint8_t saved[16];
 
 		sys_heap_free(&heap, damaged);
-		memcpy(saved, damaged - header_bytes(), sizeof(saved));
+		forge_begin(&f, damaged, damaged);
 		uint32_t word = get_field(damaged, 0u);
 		uint32_t grown = (word >> 1) + (header_bytes() == 8u && sizeof(void *) > 4u ? 2u : 1u);
 
 		CHECK((word & 1u) == 0u && (grown >> 2) == ((word >> 1) >> 2)); /* same bucket */
 		set_field(damaged, 0u, grown << 1);
-		struct sys_memory_stats before = heap_stats(&heap);
-
-		reset_log();
-		sys_heap_free(&heap, freed);
-		CHECK(reported_once(freed, CORRUPT));
-		memcpy(damaged - header_bytes(), saved, sizeof(saved));
-		CHECK(sys_heap_validate(&heap));
-		struct sys_memory_stats after = heap_stats(&heap);
-
-		CHECK_STATS_EQUAL(&after, &before);
+		forge_expect_refused(&f, right ? a : b);
 	}
 }
 
