@@ -34,12 +34,9 @@ FAULT_HOST_LDFLAGS := -Wl,-L,ld -Wl,-T,tests/host_registry.ld
 # $(call fault_level_defs,level): the level, whatever CONFIG_DEFS said.
 fault_level_defs = -USYS_HEAP_HARDENING -DSYS_HEAP_HARDENING=$(1)
 
-ifneq ($(filter test-fault fault-matrix fault-probe,$(MAKECMDGOALS)),)
-FAULT_HAVE_M32 := $(shell mkdir -p $(BUILD) && printf 'int main(void){return 0;}' | \
-	$(HOST_CC) -m32 -x c - -o $(BUILD)/.fault-m32probe 2>/dev/null && \
-	$(BUILD)/.fault-m32probe && echo yes; rm -f $(BUILD)/.fault-m32probe)
-endif
-FAULT_HOST_VARIANTS := m64 $(if $(FAULT_HAVE_M32),m32)
+# The 32-bit variant where this host runs 32-bit code, natively or under
+# qemu-i386 (HOST_RUN32, mk/tests.mk).
+FAULT_HOST_VARIANTS := m64 $(if $(HOST_RUN32),m32)
 FAULT_VARIANT_FLAGS_m64 :=
 FAULT_VARIANT_FLAGS_m32 := -m32
 
@@ -117,7 +114,8 @@ FAULT_FW = $(foreach b,$(FAULT_QEMU_BOARDS),$(BUILD)/$(b)/hook_test.elf $(BUILD)
 # matrix.py reports; nothing stops here.
 fault_run_host = @for v in $(1); do for l in $(FAULT_LEVELS); do \
 		d=$(FAULT_DIR)/host-$$v/L$$l; \
-		timeout -k 5 $(FAULT_TIMEOUT) $$d/fault_test >$$d/fault.log 2>&1; \
+		run=""; [ $$v = m32 ] && run="$(HOST_RUN32_CMD)"; \
+		timeout -k 5 $(FAULT_TIMEOUT) $$run $$d/fault_test >$$d/fault.log 2>&1; \
 		echo "host-$$v level $$l: $$(tail -n 1 $$d/fault.log)"; \
 	done; done
 fault_host_platform = --platform "host $(if $(filter m32,$(1)),32,64)-bit" \
@@ -140,7 +138,7 @@ test-fault: $(FAULT_HOST_BINS) $(if $(FAULT_FW_OK),$(FAULT_FW))
 	@$(if $(FAULT_FW_OK),,echo "test-fault: mk/boards.mk's firmware rules are missing"; exit 1)
 	@mkdir -p $(FAULT_DIR) && rm -f $(FAULT_DIR)/hook_test.results
 	$(call fault_run_host,$(FAULT_HOST_VARIANTS))
-	@$(if $(FAULT_HAVE_M32),,echo "skip: no -m32 on this host, the 32-bit host run is skipped")
+	@$(if $(HOST_RUN32),,echo "skip: no -m32 on this host, the 32-bit host run is skipped")
 	@$(foreach b,$(FAULT_QEMU_BOARDS),$(foreach l,$(FAULT_LEVELS),\
 		sh tools/qemu_run.sh -q -s -t $(FAULT_TIMEOUT) -l $(BUILD)/$(b)/fault_l$(l).log \
 			$($(b)_QEMU) $(BUILD)/$(b)/fault_l$(l).elf || true;))

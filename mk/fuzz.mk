@@ -59,18 +59,9 @@ FUZZ_LDFLAGS := $(TEST_HOST_LDFLAGS)
 FUZZ_CLANG   ?= clang
 FUZZ_SANITIZE := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -g -O1
 
-# How a 32-bit binary runs here: natively, under qemu-i386, or not at all.
-# Probed only when a fuzz target (or test-zephyr, mk/zephyr.mk) was asked for.
-ifneq ($(findstring fuzz,$(MAKECMDGOALS))$(filter test-zephyr,$(MAKECMDGOALS)),)
-FUZZ_RUN32 := $(shell mkdir -p $(BUILD) && printf 'int main(void){return 0;}' | \
-	$(HOST_CC) -m32 -x c - -o $(BUILD)/.fuzz-m32probe 2>/dev/null && \
-	{ if $(BUILD)/.fuzz-m32probe 2>/dev/null; then echo native; \
-	  elif qemu-i386 $(BUILD)/.fuzz-m32probe 2>/dev/null; then echo qemu-i386; fi; }; \
-	rm -f $(BUILD)/.fuzz-m32probe)
-endif
 # ASan's shadow memory does not map under qemu-i386 (it hangs), so there
 # the 32-bit libFuzzer drivers keep UBSan only.
-fuzz_sanitize = $(if $(and $(call fuzz_m32,$(1)),$(filter qemu-i386,$(FUZZ_RUN32))),\
+fuzz_sanitize = $(if $(and $(call fuzz_m32,$(1)),$(HOST_RUN32_CMD)),\
 	$(subst address$(comma),,$(FUZZ_SANITIZE)),$(FUZZ_SANITIZE))
 
 # $(call fuzz_rules,variant)
@@ -98,13 +89,13 @@ FUZZ_SECONDS      ?= 1800
 FUZZ_LIBFUZZER_VARIANTS ?= default h2 h3 traced-h2 big m32 m32-small
 
 # $(call fuzz_can_run,variant): empty when this host cannot run it.
-fuzz_can_run = $(if $(call fuzz_m32,$(1)),$(FUZZ_RUN32),yes)
+fuzz_can_run = $(if $(call fuzz_m32,$(1)),$(HOST_RUN32),yes)
 
 .PHONY: test-fuzz test-fuzz-host test-fuzz-libfuzzer fuzz fuzz-firmware
 
 fuzz: deps $(foreach v,$(FUZZ_NAMES),$(if $(call fuzz_can_run,$(v)),$(FUZZ_DIR)/$(v)/fuzz_random)) \
 		$(foreach v,$(FUZZ_LIBFUZZER_VARIANTS),$(if $(call fuzz_can_run,$(v)),$(FUZZ_DIR)/$(v)/fuzz_libfuzzer))
-	@sh tests/fuzz/campaign.sh $(FUZZ_SECONDS) $(FUZZ_DIR) "$(FUZZ_RUN32)" "$(FUZZ_NAMES)" \
+	@sh tests/fuzz/campaign.sh $(FUZZ_SECONDS) $(FUZZ_DIR) "$(HOST_RUN32)" "$(FUZZ_NAMES)" \
 		"$(FUZZ_LIBFUZZER_VARIANTS)"
 TEST_TARGETS += test-fuzz
 test-fuzz: test-fuzz-host test-fuzz-libfuzzer fuzz-firmware
@@ -121,7 +112,7 @@ test-fuzz-libfuzzer: $(FUZZ_DIR)/default/fuzz_libfuzzer
 test-fuzz-host: $(foreach v,$(FUZZ_NAMES),$(if $(call fuzz_can_run,$(v)),$(FUZZ_DIR)/$(v)/fuzz_random))
 	@failed=0; passed=0; skipped=""; total=0; \
 	for v in $(FUZZ_NAMES); do \
-		case "$$v" in m32*) run="$(if $(FUZZ_RUN32),$(filter qemu-i386,$(FUZZ_RUN32)),SKIP)";; *) run="";; esac; \
+		case "$$v" in m32*) run="$(if $(HOST_RUN32),$(HOST_RUN32_CMD),SKIP)";; *) run="";; esac; \
 		if [ "$$run" = SKIP ]; then skipped="$$skipped $$v"; continue; fi; \
 		log=$(FUZZ_DIR)/$$v/test-fuzz.log; \
 		if $$run $(FUZZ_DIR)/$$v/fuzz_random -s $(FUZZ_TEST_SECONDS) -S $(FUZZ_TEST_SEED) \

@@ -3,8 +3,9 @@
 # sources on the host, four ways:
 #
 #   make test-host      -O2, -Wall -Wextra -Werror; run (and again as a
-#                       32-bit binary where the compiler has -m32, which
-#                       exercises the 4-byte headers Cortex-M heaps use)
+#                       32-bit binary where the compiler has -m32, natively
+#                       or under qemu-i386, which exercises the 4-byte
+#                       headers Cortex-M heaps use)
 #   make test-asan      the library and tests built with ASan + UBSan
 #   make test-valgrind  the test-host binary under valgrind memcheck
 #   make coverage       --coverage build, run, gcovr line coverage of
@@ -36,13 +37,21 @@ TEST_COVERAGE_DIR := $(BUILD)/coverage
 
 TEST_BIN := sysheap_tests
 
-# Non-empty when the host compiler can build and run 32-bit binaries.
-# Probed only when a target that uses it was asked for.
-ifneq ($(filter test-host coverage,$(MAKECMDGOALS)),)
-TEST_HAVE_M32 := $(shell mkdir -p $(BUILD) && printf 'int main(void){return 0;}' | \
+# How this host runs a 32-bit x86 binary, the host suites' 4-byte-header
+# build: "native", "qemu-i386" (qemu-user, where the kernel runs no i386
+# code, as on CI's machines), or empty when the compiler has no -m32.
+# Probed once, only when a target that uses it was asked for (the fault
+# matrix, the fuzzers and the Zephyr suite use it too).
+ifneq ($(filter test-host coverage test-fault fault-matrix fault-probe test-zephyr,$(MAKECMDGOALS))$(findstring fuzz,$(MAKECMDGOALS)),)
+HOST_RUN32 := $(shell mkdir -p $(BUILD) && printf 'int main(void){return 0;}' | \
 	$(HOST_CC) -m32 -x c - -o $(BUILD)/.m32probe 2>/dev/null && \
-	$(BUILD)/.m32probe && echo yes; rm -f $(BUILD)/.m32probe)
+	{ if $(BUILD)/.m32probe 2>/dev/null; then echo native; \
+	  elif qemu-i386 $(BUILD)/.m32probe 2>/dev/null; then echo qemu-i386; fi; }; \
+	rm -f $(BUILD)/.m32probe)
 endif
+# The command that runs a 32-bit binary: empty when it runs natively.
+HOST_RUN32_CMD := $(filter qemu-i386,$(HOST_RUN32))
+TEST_HAVE_M32 := $(HOST_RUN32)
 
 # $(call test_objs,dir): every object of one test binary.
 # The host build prints through boards/host/print_host.c, as the host
@@ -85,8 +94,8 @@ test-host: $(TEST_HOST_DIR)/$(TEST_BIN) $(if $(TEST_HAVE_M32),$(TEST_HOST32_DIR)
 	echo "-- $(TEST_HOST_DIR)/$(TEST_BIN)"; \
 	$(TEST_HOST_DIR)/$(TEST_BIN) || status=1; \
 	if [ -n "$(TEST_HAVE_M32)" ]; then \
-		echo "-- $(TEST_HOST32_DIR)/$(TEST_BIN) (32-bit: 4-byte headers, as on Cortex-M)"; \
-		$(TEST_HOST32_DIR)/$(TEST_BIN) || status=1; \
+		echo "-- $(TEST_HOST32_DIR)/$(TEST_BIN) (32-bit, $(HOST_RUN32): 4-byte headers, as on Cortex-M)"; \
+		$(HOST_RUN32_CMD) $(TEST_HOST32_DIR)/$(TEST_BIN) || status=1; \
 	else \
 		echo "skip: no -m32 on this host, 32-bit host run skipped"; \
 	fi; \
@@ -111,8 +120,8 @@ coverage: $(TEST_COVERAGE_DIR)/m64/$(TEST_BIN) \
 	echo "-- $(TEST_COVERAGE_DIR)/m64/$(TEST_BIN)"; \
 	$(TEST_COVERAGE_DIR)/m64/$(TEST_BIN) || status=1; \
 	if [ -n "$(TEST_HAVE_M32)" ]; then \
-		echo "-- $(TEST_COVERAGE_DIR)/m32/$(TEST_BIN)"; \
-		$(TEST_COVERAGE_DIR)/m32/$(TEST_BIN) || status=1; \
+		echo "-- $(TEST_COVERAGE_DIR)/m32/$(TEST_BIN) ($(HOST_RUN32))"; \
+		$(HOST_RUN32_CMD) $(TEST_COVERAGE_DIR)/m32/$(TEST_BIN) || status=1; \
 	else \
 		echo "skip: no -m32 on this host, coverage from the 64-bit run only"; \
 	fi; \

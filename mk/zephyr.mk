@@ -85,10 +85,10 @@ zephyr-compile-test: $(HOST_LIB)
 	@echo "PASS zephyr compile test: host and cortex-m4 (C11, and C++17 on the M4), listeners on and off, -Werror; off fails the link naming SYS_HEAP_LISTENERS"
 
 # Every part runs even when one fails; the last line counts them.
-# 32-bit: natively or under qemu-i386, as mk/fuzz.mk found (FUZZ_RUN32).
+# 32-bit: natively or under qemu-i386, as mk/tests.mk found (HOST_RUN32).
 test-zephyr: deps $(ZEPHYR_HOST_DIR)/m64/$(ZEPHYR_BIN) \
 		$(ZEPHYR_HOST_DIR)/default/$(ZEPHYR_BIN) $(ZEPHYR_HOST_DIR)/asan/$(ZEPHYR_BIN) \
-		$(if $(FUZZ_RUN32),$(ZEPHYR_HOST_DIR)/m32/$(ZEPHYR_BIN))
+		$(if $(HOST_RUN32),$(ZEPHYR_HOST_DIR)/m32/$(ZEPHYR_BIN))
 	@passed=0; failed=0; \
 	run() { echo "-- $$1"; shift; if "$$@"; then passed=$$((passed + 1)); \
 		else failed=$$((failed + 1)); echo "FAIL test-zephyr: $$*"; fi; }; \
@@ -99,9 +99,9 @@ test-zephyr: deps $(ZEPHYR_HOST_DIR)/m64/$(ZEPHYR_BIN) \
 	run "host 64-bit, defaults (listener tests skip)" host $(ZEPHYR_HOST_DIR)/default/$(ZEPHYR_BIN); \
 	run "host 64-bit, listeners on, ASan + UBSan" host $(ZEPHYR_HOST_DIR)/asan/$(ZEPHYR_BIN); \
 	run32=""; \
-	if [ -n "$(FUZZ_RUN32)" ]; then \
-		run32="$(filter qemu-i386,$(FUZZ_RUN32))"; \
-		run "host 32-bit ($(FUZZ_RUN32)), listeners on" host $(ZEPHYR_HOST_DIR)/m32/$(ZEPHYR_BIN); \
+	if [ -n "$(HOST_RUN32)" ]; then \
+		run32="$(HOST_RUN32_CMD)"; \
+		run "host 32-bit ($(HOST_RUN32)), listeners on" host $(ZEPHYR_HOST_DIR)/m32/$(ZEPHYR_BIN); \
 		run32=""; \
 	else echo "skip: this host neither runs nor emulates 32-bit binaries: 32-bit run skipped"; fi; \
 	for b in $(ZEPHYR_QEMU_BOARDS); do \

@@ -124,6 +124,23 @@ static void test_null_pointers(void)
 	CHECK_EQ(sys_heap_runtime_stats_get(NULL, &stats), SYS_HEAP_ERR_INVALID);
 	CHECK_EQ(sys_heap_runtime_stats_get(NULL, NULL), SYS_HEAP_ERR_INVALID);
 	CHECK_EQ(sys_heap_runtime_stats_reset_max(NULL), SYS_HEAP_ERR_INVALID);
+
+	/* A NULL heap handle: every call answers NULL or 0 and touches no
+	 * heap (each entry point tests it; the FAST effort has its own). */
+	CHECK(sys_heap_alloc(NULL, 16u) == NULL);
+	CHECK(sys_heap_alloc_at(NULL, 16u, NULL) == NULL);
+	CHECK(sys_heap_alloc_effort(NULL, 16u, SYS_HEAP_EFFORT_FAST) == NULL);
+	CHECK(sys_heap_alloc_effort(NULL, 16u, SYS_HEAP_EFFORT_FIT) == NULL);
+	CHECK(sys_heap_aligned_alloc(NULL, 64u, 16u) == NULL);
+	CHECK(sys_heap_realloc(NULL, NULL, 16u) == NULL);
+	CHECK(sys_heap_realloc(NULL, live, 16u) == NULL);
+	CHECK_EQ(sys_heap_usable_size(NULL, live), 0u);
+	sys_heap_free(NULL, live);
+	after = heap_stats(&heap);
+	CHECK_STATS_EQUAL(&after, &before);
+	CHECK(sys_heap_usable_size(&heap, live) >= 10u);
+	CHECK(sys_heap_validate(&heap));
+	/* Last: the region it is handed overlaps the heap above. */
 	CHECK(!sys_heap_init_with(NULL, guarded_region(0u, 4096u), 4096u, NULL));
 }
 

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sys_heap_define.h"
 #include "tests.h"
 
 static struct sys_heap heap;
@@ -339,6 +340,57 @@ static void test_bad_granules(void)
 	CHECK(!sys_heap_init_with(&heap, region, SYS_HEAP_MIN_BYTES, &options));
 	CHECK(sys_heap_alloc(&heap, 1u) == NULL);
 	CHECK(guards_intact(region, TEST_HEAP_BYTES));
+
+	/* A region shorter than the skip up to its first page: the layout's
+	 * arithmetic must refuse it, not wrap into a huge heap written past
+	 * the region (at most offsets the skip is more than 200 bytes). */
+	struct sys_heap_options page = { .granule = 4096u };
+
+	for (size_t offset = 0u; offset < 4096u && guarded_region_max(offset) >= 200u;
+	     offset += 256u) {
+		uint8_t *short_region = guarded_region(offset, 200u);
+
+		CHECK(!sys_heap_init_with(&heap, short_region, 200u, &page));
+		CHECK(guards_intact(short_region, 200u));
+	}
+}
+
+/*
+ * Every length up to the smallest page-granular heap, at a page-aligned
+ * start and three others: init either refuses the region, or formats a
+ * heap that validates and serves a 1-byte block inside the region. The
+ * short lengths have room for the descriptor's page but not for a block,
+ * which init must see. At the aligned start the documented minimum
+ * (SYS_HEAP_GRANULAR_MIN_BYTES) formats.
+ */
+static void test_granular_lengths(void)
+{
+	const size_t page_bytes = 4096u;
+	const size_t min_bytes = SYS_HEAP_GRANULAR_MIN_BYTES(4096u);
+	size_t aligned = (size_t)(0u - (uintptr_t)guarded_region(0u, 0u)) & (page_bytes - 1u);
+	const size_t starts[] = { aligned, aligned + 8u, aligned + 2048u, aligned + 4088u };
+	struct sys_heap_options page = { .granule = page_bytes };
+
+	for (size_t i = 0u; i < sizeof(starts) / sizeof(starts[0]); i++) {
+		for (size_t bytes = page_bytes; bytes <= min_bytes; bytes += 8u) {
+			if (guarded_region_max(starts[i]) < bytes) {
+				break;
+			}
+			uint8_t *region = guarded_region(starts[i], bytes);
+			bool formatted = sys_heap_init_with(&heap, region, bytes, &page);
+
+			if (formatted) {
+				uint8_t *p = sys_heap_alloc(&heap, 1u);
+
+				CHECK(sys_heap_validate(&heap));
+				CHECK(p != NULL && p >= region && p + 1 <= region + bytes);
+			}
+			if (i == 0u && bytes == min_bytes) {
+				CHECK(formatted);
+			}
+			CHECK(guards_intact(region, bytes));
+		}
+	}
 }
 
 void test_granule(void)
@@ -354,6 +406,7 @@ void test_granule(void)
 	test_natural_granules();
 	test_page_granule();
 	test_bad_granules();
+	test_granular_lengths();
 	test_pointers_past_blocks(32u);
 	test_pointers_past_blocks(64u);
 	stress_granular_heap(32u);

@@ -237,6 +237,12 @@ static void test_too_small(void)
 	check_unformatted(&heap);
 	CHECK(!sys_heap_init_with(&heap, (void *)(UINTPTR_MAX - 15u), 16u, NULL));
 	check_unformatted(&heap);
+	/* The same with a length that would reach past the top: the region
+	 * is clipped at the end of the address space before the layout is
+	 * worked out, so what is left is too small, and nothing is written
+	 * (unclipped, the heap would be formatted there). */
+	CHECK(!sys_heap_init_with(&heap, (void *)(UINTPTR_MAX - 63u), 4096u, NULL));
+	check_unformatted(&heap);
 
 	/* A NULL region is never formatted. */
 
@@ -443,6 +449,19 @@ static void test_big_heap(void)
 		sys_heap_free(&heap, blocks[order[i]]);
 		CHECK(sys_heap_validate(&heap));
 	}
+	/* Shrunk in place a unit at a time against a used neighbour: a
+	 * one-unit rest is less than a big heap's smallest chunk (a header
+	 * and two links) on 32-bit targets, and must stay in the block. */
+	uint8_t *shrinking = sys_heap_alloc(&heap, 64u);
+	void *fence = sys_heap_alloc(&heap, 64u);
+
+	CHECK(shrinking != NULL && fence != NULL);
+	for (size_t n = 64u; shrinking != NULL && n >= 8u; n -= 8u) {
+		CHECK(sys_heap_realloc(&heap, shrinking, n) == shrinking);
+		CHECK(sys_heap_validate(&heap));
+	}
+	sys_heap_free(&heap, shrinking);
+	sys_heap_free(&heap, fence);
 	CHECK_EQ(heap_stats(&heap).allocated_bytes, 0u);
 	CHECK(walk_heap(&heap, SYS_HEAP_NATURAL_ALIGN).free_chunks == 1u);
 	CHECK(guards_intact(region, bytes));
