@@ -51,7 +51,6 @@ HOST_RUN32 := $(shell mkdir -p $(BUILD) && printf 'int main(void){return 0;}' | 
 endif
 # The command that runs a 32-bit binary: empty when it runs natively.
 HOST_RUN32_CMD := $(filter qemu-i386,$(HOST_RUN32))
-TEST_HAVE_M32 := $(HOST_RUN32)
 
 # $(call test_objs,dir): every object of one test binary.
 # The host build prints through boards/host/print_host.c, as the host
@@ -89,11 +88,11 @@ $(eval $(call test_binary_rules,$(TEST_COVERAGE_DIR)/m32,-m32 $(TEST_COVERAGE_FL
 TEST_TARGETS += test-host test-asan test-valgrind coverage
 
 # Both word sizes run even when the first fails: two reports say more.
-test-host: $(TEST_HOST_DIR)/$(TEST_BIN) $(if $(TEST_HAVE_M32),$(TEST_HOST32_DIR)/$(TEST_BIN))
+test-host: $(TEST_HOST_DIR)/$(TEST_BIN) $(if $(HOST_RUN32),$(TEST_HOST32_DIR)/$(TEST_BIN))
 	@status=0; \
 	echo "-- $(TEST_HOST_DIR)/$(TEST_BIN)"; \
 	$(TEST_HOST_DIR)/$(TEST_BIN) || status=1; \
-	if [ -n "$(TEST_HAVE_M32)" ]; then \
+	if [ -n "$(HOST_RUN32)" ]; then \
 		echo "-- $(TEST_HOST32_DIR)/$(TEST_BIN) (32-bit, $(HOST_RUN32): 4-byte headers, as on Cortex-M)"; \
 		$(HOST_RUN32_CMD) $(TEST_HOST32_DIR)/$(TEST_BIN) || status=1; \
 	else \
@@ -114,19 +113,19 @@ test-valgrind: $(TEST_HOST_DIR)/$(TEST_BIN)
 # runs in a 32-bit build), then let gcovr merge and judge. A failing test
 # still gets its coverage printed, and then fails the target.
 coverage: $(TEST_COVERAGE_DIR)/m64/$(TEST_BIN) \
-		$(if $(TEST_HAVE_M32),$(TEST_COVERAGE_DIR)/m32/$(TEST_BIN))
+		$(if $(HOST_RUN32),$(TEST_COVERAGE_DIR)/m32/$(TEST_BIN))
 	@find $(TEST_COVERAGE_DIR) -name '*.gcda' -delete
 	@status=0; \
 	echo "-- $(TEST_COVERAGE_DIR)/m64/$(TEST_BIN)"; \
 	$(TEST_COVERAGE_DIR)/m64/$(TEST_BIN) || status=1; \
-	if [ -n "$(TEST_HAVE_M32)" ]; then \
+	if [ -n "$(HOST_RUN32)" ]; then \
 		echo "-- $(TEST_COVERAGE_DIR)/m32/$(TEST_BIN) ($(HOST_RUN32))"; \
 		$(HOST_RUN32_CMD) $(TEST_COVERAGE_DIR)/m32/$(TEST_BIN) || status=1; \
 	else \
 		echo "skip: no -m32 on this host, coverage from the 64-bit run only"; \
 	fi; \
 	gcovr -r . --filter 'src/' --fail-under-line $(TEST_COVERAGE_MIN) \
-		$(TEST_COVERAGE_DIR)/m64 $(if $(TEST_HAVE_M32),$(TEST_COVERAGE_DIR)/m32) \
+		$(TEST_COVERAGE_DIR)/m64 $(if $(HOST_RUN32),$(TEST_COVERAGE_DIR)/m32) \
 		|| status=1; \
 	if [ $$status -ne 0 ]; then \
 		echo "coverage: a test failed or line coverage is below $(TEST_COVERAGE_MIN)%"; \
